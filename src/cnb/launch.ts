@@ -1,0 +1,35 @@
+// launch.toml: the process types the exported image offers.
+import { BuildpackError } from '../errors';
+import { renderToml, type TomlTable } from './toml-file';
+
+export interface Process {
+  type: string;
+  /** argv; command[1:] survives user arguments, `args` are defaults the user may replace. */
+  command: string[];
+  args: string[];
+  default: boolean;
+  workingDir?: string;
+}
+
+const PROCESS_TYPE = /^[A-Za-z0-9._-]+$/;
+
+/** Type names the spec allows: letters, digits, `.`, `_` and `-`. */
+export function checkProcessType(type: string, source: string): void {
+  if (!PROCESS_TYPE.test(type)) {
+    throw new BuildpackError(
+      source.startsWith('Procfile') ? 'procfile' : 'plan',
+      `${source}: process type ${JSON.stringify(type)} is not allowed; use letters, digits, ".", "_" and "-" only`,
+    );
+  }
+}
+
+export function renderLaunchToml(processes: readonly Process[]): string {
+  const table: TomlTable = {
+    processes: processes.map((p) => {
+      const process: TomlTable = { type: p.type, command: p.command, args: p.args, default: p.default };
+      if (p.workingDir !== undefined) process['working-dir'] = p.workingDir;
+      return process;
+    }),
+  };
+  return renderToml(table);
+}

@@ -1,0 +1,153 @@
+// Fetches a dependency archive to a file, hashing while it streams, and
+// verifies the sha256 before anyone may use the file. http(s) goes through
+// undici (proxies from HTTP(S)_PROXY/NO_PROXY, redirects, timeouts, retries);
+// file:// is read directly.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici';
+import { BuildpackError, describe } from '../errors';
+
+export interface DownloadOptions {
+  attempts: number;
+  /** First retry waits this long; each later one waits twice as long. */
+  backoffMs: number;
+  connectTimeoutMs: number;
+  /** Time allowed until the response headers arrive. */
+  headersTimeoutMs: number;
+  /** Longest silence allowed while the body streams. */
+  bodyTimeoutMs: number;
+  maxRedirects: number;
+  /** Called before each retry, for the build log. */
+  onRetry?: (attempt: number, reason: string, waitMs: number) => void;
+}
+
+export const DEFAULT_DOWNLOAD_OPTIONS: DownloadOptions = {
+  attempts: 4,
+  backoffMs: 500,
+  connectTimeoutMs: 10_000,
+  headersTimeoutMs: 30_000,
+  bodyTimeoutMs: 30_000,
+  maxRedirects: 5,
+};
+
+/** A failure worth another try (network trouble, 5xx), or not (4xx, checksum). */
+class AttemptError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export interface DownloadResult {
+  bytes: number;
+}
+
+export async function downloadVerified(
+  uri: string,
+  destination: string,
+  expectedSha256: string,
+  options: DownloadOptions = DEFAULT_DOWNLOAD_OPTIONS,
+): Promise<DownloadResult> {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new BuildpackError('download', `cannot download ${JSON.stringify(uri)}: it is not a URI`);
+  }
+  if (!['http:', 'https:', 'file:'].includes(url.protocol)) {
+    throw new BuildpackError('download', `cannot download ${uri}: only https://, http:// and file:// URIs are supported`);
+  }
+
+  const dispatcher =
+    url.protocol === 'file:'
+      ? undefined
+      : new EnvHttpProxyAgent({ connect: { timeout: options.connectTimeoutMs } }).compose(
+          interceptors.redirect({ maxRedirections: options.maxRedirects }),
+        );
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { bytes, sha256 } = dispatcher
+          ? await fetchOnce(url, destination, dispatcher, options)
+          : await copyOnce(url, destination);
+        if (sha256 !== expectedSha256) {
+          throw new BuildpackError(
+            'checksum',
+            `checksum mismatch for ${uri}: expected sha256:${expectedSha256}, got sha256:${sha256} (${bytes} bytes)`,
+          );
+        }
+        return { bytes };
+      } catch (error) {
+        await fs.rm(destination, { force: true });
+        if (error instanceof BuildpackError) throw error;
+        const retryable = error instanceof AttemptError ? error.retryable : true;
+        const reason = describe(error);
+        if (!retryable || attempt >= options.attempts) {
+          const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
+          throw new BuildpackError('download', `cannot download ${uri}${tries}: ${reason}`, { cause: error });
+        }
+        const waitMs = options.backoffMs * 2 ** (attempt - 1);
+        options.onRetry?.(attempt, reason, waitMs);
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+  } finally {
+    await dispatcher?.close();
+  }
+}
+
+async function fetchOnce(
+  url: URL,
+  destination: string,
+  dispatcher: Dispatcher,
+  options: DownloadOptions,
+): Promise<{ bytes: number; sha256: string }> {
+  const response = await request(url, {
+    method: 'GET',
+    dispatcher,
+    headersTimeout: options.headersTimeoutMs,
+    bodyTimeout: options.bodyTimeoutMs,
+    headers: { 'user-agent': 'livereload-watchexec-buildpack' },
+  });
+  if (response.statusCode !== 200) {
+    await response.body.dump();
+    const status = `HTTP ${response.statusCode}`;
+    if (response.statusCode >= 300 && response.statusCode < 400) {
+      throw new AttemptError(`${status}: too many redirects or a redirect without a location`, false);
+    }
+    throw new AttemptError(status, response.statusCode >= 500 || response.statusCode === 429);
+  }
+  const result = await hashInto(response.body, destination);
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared !== result.bytes) {
+    throw new AttemptError(`the body ended after ${result.bytes} of ${declared} bytes`, true);
+  }
+  return result;
+}
+
+async function copyOnce(url: URL, destination: string): Promise<{ bytes: number; sha256: string }> {
+  try {
+    return await hashInto(createReadStream(fileURLToPath(url)), destination);
+  } catch (error) {
+    throw new AttemptError(describe(error), false);
+  }
+}
+
+async function hashInto(body: NodeJS.ReadableStream, destination: string): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  await pipeline(body, tap, createWriteStream(destination, { flags: 'w', mode: 0o644 }));
+  return { bytes, sha256: hash.digest('hex') };
+}

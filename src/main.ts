@@ -1,0 +1,67 @@
+// The single executable behind bin/detect and bin/build. It picks its role
+// from the name it was invoked by (argv0), or from its first argument.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { build } from './build/build';
+import { renderBuildPlan } from './cnb/build-plan';
+import { buildContext, detectContext } from './cnb/context';
+import { detect } from './detect/detect';
+import { isBuildpackError } from './errors';
+import { createLogger } from './log/logger';
+import { readLogLevel } from './settings/settings';
+
+const ROLES = ['detect', 'build'] as const;
+type Role = (typeof ROLES)[number];
+
+const DETECT_FAIL = 100;
+const ERROR = 1;
+
+function pickRole(argv0: string, args: readonly string[]): { role: Role; args: readonly string[] } | undefined {
+  const invoked = path.basename(argv0);
+  if ((ROLES as readonly string[]).includes(invoked)) return { role: invoked as Role, args };
+  const first = args[0];
+  if (first !== undefined && (ROLES as readonly string[]).includes(first)) return { role: first as Role, args: args.slice(1) };
+  return undefined;
+}
+
+async function runDetect(args: readonly string[]): Promise<number> {
+  const ctx = detectContext(process.env, args, process.cwd());
+  const result = detect(ctx.env, ctx.target);
+  if (!result.pass) {
+    console.log(`livereload/watchexec: ${result.reason}`);
+    return DETECT_FAIL;
+  }
+  await fs.writeFile(ctx.buildPlanPath, renderBuildPlan(result.plan));
+  console.log(result.enabled ? 'Live reload enabled: requiring watchexec for launch' : 'Live reload off: providing watchexec to any buildpack that requires it');
+  return 0;
+}
+
+async function runBuild(args: readonly string[]): Promise<number> {
+  const ctx = buildContext(process.env, args, process.cwd());
+  let level: 'INFO' | 'DEBUG' = 'INFO';
+  try {
+    level = readLogLevel(ctx.env);
+  } catch {
+    // readSettings reports the bad value as the build's error.
+  }
+  await build(ctx, createLogger((line) => process.stdout.write(`${line}\n`), level));
+  return 0;
+}
+
+export async function main(argv0: string, args: readonly string[]): Promise<number> {
+  const picked = pickRole(argv0, args);
+  if (!picked) {
+    process.stderr.write(`usage: invoke as bin/detect or bin/build (got ${JSON.stringify(path.basename(argv0))}), or pass one of: ${ROLES.join(', ')}\n`);
+    return 2;
+  }
+  try {
+    return picked.role === 'detect' ? await runDetect(picked.args) : await runBuild(picked.args);
+  } catch (error) {
+    if (isBuildpackError(error)) {
+      process.stderr.write(`\nERROR: ${error.message}\n`);
+    } else {
+      process.stderr.write(`\nERROR (unexpected, please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+    return ERROR;
+  }
+}

@@ -1,0 +1,30 @@
+// For every process T an app declares: `reload-T`, the same command under
+// watchexec, and T itself unchanged and not default.
+import type { Process } from '../cnb/launch';
+
+export const RELOAD_PREFIX = 'reload-';
+
+/**
+ * Chooses the default among the declared processes: one marked default wins,
+ * else `web`, else the only process there is.
+ */
+export function defaultType(processes: readonly Process[]): string | undefined {
+  const marked = processes.filter((p) => p.default);
+  if (marked.length > 0) return marked[marked.length - 1]!.type; // the last default wins, as in the launcher
+  if (processes.some((p) => p.type === 'web')) return 'web';
+  return processes.length === 1 ? processes[0]!.type : undefined;
+}
+
+export function reloadableProcesses(processes: readonly Process[], watchexec: readonly string[]): Process[] {
+  const chosen = defaultType(processes);
+  return processes.flatMap((p): Process[] => {
+    const plain: Process = { ...p, default: false };
+    const reload: Process = {
+      ...p,
+      type: `${RELOAD_PREFIX}${p.type}`,
+      command: [...watchexec, '--', ...p.command],
+      default: p.type === chosen,
+    };
+    return [reload, plain];
+  });
+}
