@@ -91,8 +91,8 @@ package_lifecycle() { # V
   sbom-formats = ["application/vnd.cyclonedx+json", "application/spdx+json", "application/vnd.syft+json"]
 TOML
   chmod 0644 "$STAGE/lifecycle.toml"
-  got="$("$STAGE/lifecycle/detector" -version 2>&1 || true)"
-  [[ "$got" == "$NUM" ]] || { rm -rf "$STAGE"; die "lifecycle detector -version printed '$got', expected '$NUM'"; }
+  got="$("$STAGE/lifecycle/lifecycle" -version 2>&1 || true)"
+  [[ "$got" == "$NUM" ]] || { rm -rf "$STAGE"; die "lifecycle -version printed '$got', expected '$NUM'"; }
   tar -C "$STAGE" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
       -cf - lifecycle.toml lifecycle | gzip -n -9 >"$TGZ.tmp"
   mv -f "$TGZ.tmp" "$TGZ"
