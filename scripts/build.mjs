@@ -58,9 +58,20 @@ async function nodeBinary(target) {
   return binary;
 }
 
+/** Identifies what the executable is made of, so an image rebuild can reuse the helper layer. */
+async function buildId() {
+  const hash = createHash('sha256').update(NODE_VERSION);
+  const files = (await fs.readdir(path.join(root, 'src'), { recursive: true })).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  for (const file of [...files.map((f) => path.join('src', f)), 'package-lock.json']) {
+    hash.update(file).update(await fs.readFile(path.join(root, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
 async function bundle() {
   const file = path.join(outDir, 'dist', 'livereload.cjs');
   await esbuild({
+    define: { __LIVERELOAD_BUILD_ID__: JSON.stringify(await buildId()) },
     entryPoints: [path.join(root, 'src', 'entry.ts')],
     outfile: file,
     bundle: true,

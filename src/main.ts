@@ -9,8 +9,9 @@ import { detect } from './detect/detect';
 import { isBuildpackError } from './errors';
 import { createLogger } from './log/logger';
 import { readLogLevel } from './settings/settings';
+import { runGate } from './sync/gate';
 
-const ROLES = ['detect', 'build'] as const;
+const ROLES = ['detect', 'build', 'gate'] as const;
 type Role = (typeof ROLES)[number];
 
 const DETECT_FAIL = 100;
@@ -51,11 +52,18 @@ async function runBuild(args: readonly string[]): Promise<number> {
 export async function main(argv0: string, args: readonly string[]): Promise<number> {
   const picked = pickRole(argv0, args);
   if (!picked) {
-    process.stderr.write(`usage: invoke as bin/detect or bin/build (got ${JSON.stringify(path.basename(argv0))}), or pass one of: ${ROLES.join(', ')}\n`);
+    process.stderr.write(`usage: invoke as bin/detect or bin/build (got ${JSON.stringify(path.basename(argv0))}), or pass a role as the first argument: ${ROLES.join(', ')}\n`);
     return 2;
   }
   try {
-    return picked.role === 'detect' ? await runDetect(picked.args) : await runBuild(picked.args);
+    switch (picked.role) {
+      case 'detect':
+        return await runDetect(picked.args);
+      case 'build':
+        return await runBuild(picked.args);
+      case 'gate':
+        return await runGate(picked.args, process.stderr);
+    }
   } catch (error) {
     if (isBuildpackError(error)) {
       process.stderr.write(`\nERROR: ${error.message}\n`);

@@ -11,6 +11,7 @@ import {
   makeWorkspace,
   requireBuiltBinary,
   runBuild,
+  SEA,
   serveFiles,
   tempDir,
   writePlan,
@@ -73,22 +74,43 @@ describe('bin/build (built SEA, run as the lifecycle runs it)', () => {
     expect(launch.processes.map((p) => [p.type, p.default])).toEqual([
       ['reload-web', true],
       ['web', false],
+      ['tar', false],
+      ['rm', false],
     ]);
+    const helper = path.join(ws.layers, 'sync-helper', 'bin', 'livereload');
     const reload = launch.processes[0]!.command as string[];
     expect(reload[0]).toBe(binary);
-    expect(reload.slice(reload.indexOf('--'))).toEqual(['--', 'python3', 'server.py', '--port', '8080']);
+    // watchexec runs the gate, which execs the app once a sync is over.
+    expect(reload.slice(reload.indexOf('--'))).toEqual([
+      '--', helper, 'gate', '--settle', '100ms', '--follow-up', '300ms', '--', 'python3', 'server.py', '--port', '8080',
+    ]);
+    expect(launch.processes[2]!.command).toEqual([helper, 'tar']);
+    expect(launch.processes[3]!.command).toEqual([helper, 'rm']);
+    expect((await fs.stat(helper)).size).toBe((await fs.stat(SEA)).size);
     expect(reload).toEqual(expect.arrayContaining(['--restart', '--watch', ws.app, '--shell', 'none', '--no-vcs-ignore']));
     expect(launch.processes[1]!.command).toEqual(['python3', 'server.py', '--port', '8080']);
     expect(result.stdout).toMatch(/reload-web \(default\): .*watchexec --restart .* -- python3 server.py --port 8080/);
     // Nothing but the layer, its toml and launch.toml.
-    expect(await listTree(ws.layers)).toEqual(['launch.toml', 'watchexec', 'watchexec.toml', 'watchexec/LICENSE', 'watchexec/bin', 'watchexec/bin/watchexec']);
+    expect(await listTree(ws.layers)).toEqual([
+      'launch.toml',
+      'sync-helper',
+      'sync-helper.toml',
+      'sync-helper/bin',
+      'sync-helper/bin/livereload',
+      'watchexec',
+      'watchexec.toml',
+      'watchexec/LICENSE',
+      'watchexec/bin',
+      'watchexec/bin/watchexec',
+    ]);
   });
 
   it('reuses the layer on rebuild without downloading, even with the source gone', async () => {
     const ws = await enabledWorkspace('rebuild');
     expect((await runBuild(bpHttp, ws)).exitCode).toBe(0);
-    // As the lifecycle does for a launch-only layer: only the toml comes back.
+    // As the lifecycle does for launch-only layers: only the tomls come back.
     await fs.rm(path.join(ws.layers, 'watchexec'), { recursive: true });
+    await fs.rm(path.join(ws.layers, 'sync-helper'), { recursive: true });
     await fs.rm(path.join(ws.layers, 'launch.toml'));
     const unreachable = await makeBuildpack(
       await tempDir('gone'),
@@ -96,8 +118,10 @@ describe('bin/build (built SEA, run as the lifecycle runs it)', () => {
     );
     const result = await runBuild(unreachable, ws);
     expect(result.exitCode, result.output).toBe(0);
-    expect(result.stdout).toContain('Reusing cached layer');
+    expect(result.stdout).toContain(`Reusing cached layer ${path.join(ws.layers, 'watchexec')}`);
+    expect(result.stdout).toContain(`Reusing cached layer ${path.join(ws.layers, 'sync-helper')}`);
     expect(result.stdout).not.toContain('Downloading');
+    expect(result.stdout).not.toContain('Installing');
     expect(existsSync(path.join(ws.layers, 'watchexec.toml'))).toBe(true);
     expect(existsSync(path.join(ws.layers, 'launch.toml'))).toBe(true);
   });
@@ -198,7 +222,20 @@ describe('bin/build (built SEA, run as the lifecycle runs it)', () => {
     expect(launch.processes.map((p) => [p.type, p.default, p.args])).toEqual([
       ['reload-api', true, ['--port', '9000']],
       ['api', false, ['--port', '9000']],
+      ['tar', false, []],
+      ['rm', false, []],
     ]);
+  });
+
+  it('leaves out the sync helper and the gate with BP_LIVE_RELOAD_SYNC_HELPER=false', async () => {
+    const ws = await enabledWorkspace('nohelper', { BP_LIVE_RELOAD_SYNC_HELPER: 'false' });
+    const result = await runBuild(bpHttp, ws);
+    expect(result.exitCode, result.output).toBe(0);
+    const launch = parse(await fs.readFile(path.join(ws.layers, 'launch.toml'), 'utf8')) as { processes: Record<string, unknown>[] };
+    expect(launch.processes.map((p) => p.type)).toEqual(['reload-web', 'web']);
+    const reload = launch.processes[0]!.command as string[];
+    expect(reload.slice(reload.indexOf('--'))).toEqual(['--', 'python3', 'server.py', '--port', '8080']);
+    expect(existsSync(path.join(ws.layers, 'sync-helper'))).toBe(false);
   });
 
   it.each([

@@ -15,14 +15,18 @@ export function defaultType(processes: readonly Process[]): string | undefined {
   return processes.length === 1 ? processes[0]!.type : undefined;
 }
 
-export function reloadableProcesses(processes: readonly Process[], watchexec: readonly string[]): Process[] {
+/**
+ * `watchexec` is its argv up to (not including) `--`; `gate`, when given, is
+ * put between `--` and the command (see sync/state.ts for why).
+ */
+export function reloadableProcesses(processes: readonly Process[], watchexec: readonly string[], gate: readonly string[] = []): Process[] {
   const chosen = defaultType(processes);
   return processes.flatMap((p): Process[] => {
     const plain: Process = { ...p, default: false };
     const reload: Process = {
       ...p,
       type: `${RELOAD_PREFIX}${p.type}`,
-      command: [...watchexec, '--', ...p.command],
+      command: [...watchexec, '--', ...gate, ...p.command],
       default: p.type === chosen,
     };
     return [reload, plain];

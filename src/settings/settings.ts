@@ -31,6 +31,10 @@ export interface Settings {
   pollMs: number | undefined;
   /** Whether .gitignore and other VCS ignore files stop changes from restarting the app. */
   vcsIgnore: boolean;
+  /** Whether to add the sync helper layer and the `tar` and `rm` process types. */
+  syncHelper: boolean;
+  /** How long the app waits for the follow-up command of a Tilt or Skaffold sync. */
+  syncWindowMs: number;
   logLevel: LogLevel;
 }
 
@@ -45,6 +49,8 @@ export const SETTING_DEFAULTS = {
   BP_LIVE_RELOAD_DEBOUNCE: '50ms',
   BP_LIVE_RELOAD_POLL: 'false',
   BP_LIVE_RELOAD_VCS_IGNORE: 'false',
+  BP_LIVE_RELOAD_SYNC_HELPER: 'true',
+  BP_LIVE_RELOAD_SYNC_WINDOW: '300ms',
   BP_LOG_LEVEL: 'INFO',
 } as const;
 
@@ -95,6 +101,13 @@ export function readSettings(env: Env, appDir: string): Settings {
     ),
     pollMs: readPoll(env),
     vcsIgnore: parseBoolean('BP_LIVE_RELOAD_VCS_IGNORE', given(env, 'BP_LIVE_RELOAD_VCS_IGNORE') ?? 'false'),
+    syncHelper: parseBoolean('BP_LIVE_RELOAD_SYNC_HELPER', given(env, 'BP_LIVE_RELOAD_SYNC_HELPER') ?? 'true'),
+    syncWindowMs: parseDurationMs(
+      'BP_LIVE_RELOAD_SYNC_WINDOW',
+      given(env, 'BP_LIVE_RELOAD_SYNC_WINDOW') ?? SETTING_DEFAULTS.BP_LIVE_RELOAD_SYNC_WINDOW,
+      'ms',
+      { minMs: 0, maxMs: 10_000 },
+    ),
     logLevel: readLogLevel(env),
   };
 }

@@ -1,0 +1,169 @@
+// bin/build: read the plan, resolve a watchexec version, provide the layer,
+// and write reloadable process types into launch.toml.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parseBuildpackPlan } from '../cnb/buildpack-plan';
+import { parseBuildpackToml, type BuildpackDescriptor } from '../cnb/buildpack-toml';
+import type { BuildContext } from '../cnb/context';
+import { renderLaunchToml, type Process } from '../cnb/launch';
+import { readToml, writeFileAtomic } from '../cnb/toml-file';
+import type { DownloadOptions } from '../dependency/download';
+import { resolveDependency } from '../dependency/resolve';
+import { BuildpackError, describe } from '../errors';
+import { formatElapsed, type Logger } from '../log/logger';
+import { parseProcfile, type ProcfileProcess } from '../processes/procfile';
+import { reloadableProcesses } from '../processes/reloadable';
+import { chooseProcesses } from '../processes/sources';
+import { formatDuration } from '../settings/parse';
+import { readSettings, type Settings } from '../settings/settings';
+import { watchexecArgs } from '../watchexec/args';
+import { DEPENDENCY_NAME, mergeWatchexecEntries } from './plan-request';
+import { provideSyncHelperLayer } from './sync-helper-layer';
+import { provideWatchexecLayer } from './watchexec-layer';
+
+export interface BuildOptions {
+  download?: DownloadOptions;
+  now?: () => number;
+  /** The executable copied into the sync-helper layer: this process's own binary. */
+  executable?: string;
+}
+
+/** The sync commands Tilt and Skaffold exec, as process types so exec finds them without a shell. */
+const SYNC_COMMANDS = ['tar', 'rm'] as const;
+
+export async function build(ctx: BuildContext, log: Logger, options: BuildOptions = {}): Promise<void> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const settings = readSettings(ctx.env, ctx.appDir);
+  const descriptor = await readDescriptor(ctx.buildpackDir);
+  log.title(`${descriptor.name} ${descriptor.version}`);
+
+  const request = mergeWatchexecEntries(parseBuildpackPlan(await readText(ctx.planPath), ctx.planPath));
+  if (!request) {
+    log.process('Live reload is off: nothing in the build requires watchexec (set BP_LIVE_RELOAD_ENABLED=true to turn it on)');
+    return;
+  }
+
+  log.process('Resolving watchexec version');
+  const { dependency, reason } = resolveDependency({
+    id: DEPENDENCY_NAME,
+    dependencies: descriptor.dependencies,
+    os: ctx.target.os,
+    arch: ctx.target.arch,
+    override: settings.watchexecVersion ? { range: settings.watchexecVersion, source: 'BP_WATCHEXEC_VERSION' } : undefined,
+    requested: request.versions,
+    defaultVersion: descriptor.defaultVersions[DEPENDENCY_NAME],
+  });
+  log.subprocess(`Selected watchexec ${dependency.version} for ${ctx.target.os}/${ctx.target.arch} (${reason})`);
+  log.break();
+
+  const types = { launch: request.launch, build: request.build, cache: request.build };
+  const layer = await provideWatchexecLayer({
+    layersDir: ctx.layersDir,
+    dependency,
+    types,
+    log,
+    ...(options.download ? { download: options.download } : {}),
+  });
+  log.break();
+
+  const chosen = chooseProcesses({
+    fromPlan: request.processes,
+    enabled: settings.enabled,
+    command: settings.command,
+    procfile: await readProcfile(ctx.appDir),
+  });
+  if (chosen.processes.length === 0) {
+    log.process(
+      settings.enabled
+        ? 'No process to make reloadable (no plan request, BP_LIVE_RELOAD_COMMAND or Procfile): watchexec is installed on the PATH only'
+        : 'watchexec is installed on the PATH for the buildpack that requires it',
+    );
+  } else {
+    const helper = settings.syncHelper
+      ? await provideSyncHelperLayer({ layersDir: ctx.layersDir, executable: options.executable ?? process.execPath, log })
+      : undefined;
+    const watchexec = [layer.binary, ...watchexecArgs(dependency.version, watchOptions(settings, ctx.appDir))];
+    const gate = helper
+      ? [helper, 'gate', '--settle', formatDuration(settings.debounceMs + SETTLE_MARGIN_MS), '--follow-up', formatDuration(settings.syncWindowMs), '--']
+      : [];
+    const processes = reloadableProcesses(chosen.processes, watchexec, gate);
+    if (helper) processes.push(...syncProcesses(helper, processes, log));
+    await writeFileAtomic(path.join(ctx.layersDir, 'launch.toml'), renderLaunchToml(processes));
+    logProcesses(log, processes, chosen.source);
+    for (const { type, features } of chosen.needShell) {
+      log.subprocess(`Note: "${type}" uses ${features.join(', ')}, so it runs under sh -c: the run image needs a shell for it`);
+    }
+  }
+  log.break();
+  log.process(`Completed in ${formatElapsed(now() - started)}`);
+}
+
+// After a sync command ends, watchexec still needs its debounce period (plus
+// event delivery) to dispatch the last events; the gate waits that long.
+const SETTLE_MARGIN_MS = 50;
+
+function syncProcesses(helper: string, existing: readonly Process[], log: Logger): Process[] {
+  return SYNC_COMMANDS.flatMap((type): Process[] => {
+    if (existing.some((p) => p.type === type)) {
+      log.subprocess(`Warning: the app declares a "${type}" process, so syncs by Tilt or Skaffold will run it instead of the sync helper`);
+      return [];
+    }
+    return [{ type, command: [helper, type], args: [], default: false }];
+  });
+}
+
+function watchOptions(settings: Settings, appDir: string) {
+  return {
+    watch: settings.watch,
+    ignore: settings.ignore,
+    stopSignal: settings.stopSignal,
+    stopTimeoutMs: settings.stopTimeoutMs,
+    debounceMs: settings.debounceMs,
+    pollMs: settings.pollMs,
+    vcsIgnore: settings.vcsIgnore,
+    projectOrigin: appDir,
+  };
+}
+
+function logProcesses(log: Logger, processes: readonly Process[], source: string): void {
+  log.process(`Assigning launch processes (from ${source}):`);
+  const width = Math.max(...processes.map((p) => label(p).length));
+  for (const p of processes) {
+    const argv = [...p.command, ...p.args].map(quoteForLog).join(' ');
+    log.subprocess(`${`${label(p)}:`.padEnd(width + 1)} ${argv}`);
+  }
+}
+
+function label(p: Process): string {
+  return p.default ? `${p.type} (default)` : p.type;
+}
+
+function quoteForLog(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+async function readDescriptor(buildpackDir: string): Promise<BuildpackDescriptor> {
+  const file = path.join(buildpackDir, 'buildpack.toml');
+  return parseBuildpackToml(await readToml(file, 'buildpack-toml'), file);
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new BuildpackError('io', `cannot read ${file}: ${describe(error)}`, { cause: error });
+  }
+}
+
+async function readProcfile(appDir: string): Promise<ProcfileProcess[] | undefined> {
+  const file = path.join(appDir, 'Procfile');
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new BuildpackError('procfile', `cannot read ${file}: ${describe(error)}`, { cause: error });
+  }
+  return parseProcfile(text, 'Procfile');
+}
