@@ -80,6 +80,13 @@ env_fragment() {
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 image_label() { docker image inspect -f "{{index .Config.Labels \"$2\"}}" "$1" 2>/dev/null || true; }
 image_id() { docker image inspect -f '{{.Id}}' "$1"; }
+# drop_replaced_image OLD_ID NAME: after NAME was rebuilt, remove the image it replaced
+# (now untagged) unless something still uses it.
+drop_replaced_image() {
+  local old="$1" name="$2"
+  [[ -n "$old" && "$old" != "$(image_id "$name" 2>/dev/null || true)" ]] || return 0
+  docker rmi "$old" >/dev/null 2>&1 || true
+}
 
 # resolve_go_version MODULE PREFIX PINNED CACHEFILE
 # Newest MODULE version matching PREFIX.* on the Go proxy; remembered in CACHEFILE
