@@ -1,0 +1,3 @@
+module example.com/streamgen
+
+go 1.22
