@@ -20,9 +20,16 @@ archive_ok() { # V
   [[ -s "$a" && -s "$a.sha256" ]] && [[ "$(cat "$a.sha256")" == "$(sha256_of "$a")" ]]
 }
 
+# `watchexec --version` starts with "watchexec <V> (<commit> <date>) +<features>".
+reports_version() { # BIN V
+  local first
+  first="$("$1" --version 2>/dev/null | head -n1 || true)"
+  [[ "$first" == "watchexec $2" || "$first" == "watchexec $2 "* ]]
+}
+
 build_watchexec() { # V -> $CACHE/watchexec-build/<V>/bin/watchexec
   local V="$1" root="$CACHE/watchexec-build/$1" t0
-  if [[ -x "$root/bin/watchexec" ]] && "$root/bin/watchexec" --version 2>/dev/null | grep -qx "watchexec $V"; then
+  if [[ -x "$root/bin/watchexec" ]] && reports_version "$root/bin/watchexec" "$V"; then
     return 0
   fi
   t0=$(now)
@@ -34,7 +41,7 @@ build_watchexec() { # V -> $CACHE/watchexec-build/<V>/bin/watchexec
     warn "cargo install watchexec-cli $V failed (log: $CACHE/watchexec-build/$V.log)"
     return 1
   fi
-  "$root/bin/watchexec" --version | grep -qx "watchexec $V" \
+  reports_version "$root/bin/watchexec" "$V" \
     || { warn "built watchexec does not report version $V"; return 1; }
   info "built watchexec $V in $(elapsed "$t0")"
 }
@@ -44,7 +51,9 @@ pack_watchexec() { # V
   a="$(archive_for "$V")"
   stage="$(mktemp -d "$CACHE/watchexec-build/stage.XXXXXX")"
   mkdir -p "$stage/$name" "$DEPS"
-  install -m 0755 "$CACHE/watchexec-build/$V/bin/watchexec" "$stage/$name/watchexec"
+  # Stripped like upstream release binaries (cargo install leaves symbols in).
+  strip -o "$stage/$name/watchexec" "$CACHE/watchexec-build/$V/bin/watchexec"
+  chmod 0755 "$stage/$name/watchexec"
   cat >"$stage/$name/README.md" <<TXT
 # watchexec $V ($TARGET)
 
