@@ -28,6 +28,14 @@ describe('reloadableProcesses', () => {
     ]);
   });
 
+  it('puts the gate, when given, between -- and the command', () => {
+    const gate = ['/layers/sync/bin/helper', 'gate', '--settle', '100ms', '--'];
+    expect(reloadableProcesses([p('web', { command: ['node', 'app.js'] })], WATCHEXEC, gate)).toEqual([
+      { type: 'reload-web', command: [...WATCHEXEC, '--', ...gate, 'node', 'app.js'], args: [], default: true },
+      { type: 'web', command: ['node', 'app.js'], args: [], default: false },
+    ]);
+  });
+
   it('keeps args and working-dir on both processes', () => {
     const worker = p('worker', { command: ['python3', 'worker.py'], args: ['--queue', 'a b'], workingDir: '/workspace/jobs' });
     expect(reloadableProcesses([worker], WATCHEXEC)).toEqual([

@@ -42,6 +42,8 @@ describe('readSettings defaults', () => {
     debounceMs: 50,
     pollMs: undefined,
     vcsIgnore: false,
+    syncHelper: true,
+    syncWindowMs: 300,
     logLevel: 'INFO',
   };
 
@@ -112,6 +114,42 @@ describe('BP_LIVE_RELOAD_VCS_IGNORE', () => {
   it('refuses a non-boolean, naming the variable', () => {
     const error = settingError(() => read({ BP_LIVE_RELOAD_VCS_IGNORE: 'sometimes' }));
     expect(error.message).toMatch(/^BP_LIVE_RELOAD_VCS_IGNORE="sometimes" is not valid: expected one of true, false/);
+  });
+});
+
+describe('BP_LIVE_RELOAD_SYNC_HELPER (default on)', () => {
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['NO', false],
+    ['true', true],
+    ['yes', true],
+  ])('%j -> %s', (value, syncHelper) => {
+    expect(read({ BP_LIVE_RELOAD_SYNC_HELPER: value }).syncHelper).toBe(syncHelper);
+  });
+
+  it('refuses a non-boolean, naming the variable', () => {
+    const error = settingError(() => read({ BP_LIVE_RELOAD_SYNC_HELPER: 'tilt' }));
+    expect(error.message).toBe('BP_LIVE_RELOAD_SYNC_HELPER="tilt" is not valid: expected one of true, false, 1, 0, yes, no (any case)');
+  });
+});
+
+describe('BP_LIVE_RELOAD_SYNC_WINDOW (bare number = milliseconds, 0s..10s)', () => {
+  it.each([
+    ['300ms', 300],
+    ['300', 300],
+    ['0', 0],
+    ['1s', 1000],
+    ['10s', 10_000],
+  ])('%j -> %i ms', (value, ms) => {
+    expect(read({ BP_LIVE_RELOAD_SYNC_WINDOW: value }).syncWindowMs).toBe(ms);
+  });
+
+  it.each(['10001', '11s', '1m', 'short', '0.5s'])('refuses %j', (value) => {
+    const error = settingError(() => read({ BP_LIVE_RELOAD_SYNC_WINDOW: value }));
+    expect(error.message).toBe(
+      `BP_LIVE_RELOAD_SYNC_WINDOW=${JSON.stringify(value)} is not valid: expected a duration such as 500ms, 10s or 2m (a bare number means milliseconds), between 0s and 10s`,
+    );
   });
 });
 
