@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { BuildpackError } from '../errors';
 import { decompressedChunks, SizeLimitError, sniffCompression } from './decompress';
-import { entryPath, linkStaysInside, stripComponents } from './safe-path';
+import { entryPath, linkCrossesSymlink, linkStaysInside, stripComponents } from './safe-path';
 import { readTar, TarFormatError } from './tar-reader';
 
 export interface ExtractLimits {
@@ -54,7 +54,7 @@ export async function extractDependencyArchive(
           written.add(relative);
           break;
         case 'symlink':
-          if (!linkStaysInside(relative, header.linkname)) {
+          if (!linkStaysInside(relative, header.linkname) || linkCrossesSymlink(relative, header.linkname, symlinks)) {
             refuse(`symlink "${header.name}" points outside the archive (to "${header.linkname}")`);
           }
           await fs.symlink(header.linkname, target);

@@ -23,6 +23,24 @@ export function linkStaysInside(linkRelative: string, target: string): boolean {
   return resolved !== '..' && !resolved.startsWith('../') && !path.isAbsolute(resolved);
 }
 
+/**
+ * Whether resolving `target` from the link's directory passes through one of
+ * `symlinks` (root-relative paths the archive created). Lexical checks alone
+ * miss `l -> .` followed by `m -> l/..`, which really points above the root.
+ */
+export function linkCrossesSymlink(linkRelative: string, target: string, symlinks: ReadonlySet<string>): boolean {
+  const parts = path.dirname(linkRelative) === '.' ? [] : path.dirname(linkRelative).split('/');
+  for (const component of target.split('/')) {
+    if (component === '' || component === '.') continue;
+    if (component === '..') parts.pop();
+    else {
+      parts.push(component);
+      if (symlinks.has(parts.join('/'))) return true;
+    }
+  }
+  return false;
+}
+
 export function stripComponents(relative: string, count: number): string {
   return relative.split('/').filter(Boolean).slice(count).join('/');
 }

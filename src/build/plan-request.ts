@@ -80,7 +80,7 @@ function parseProcess(raw: unknown, where: string): Process {
     throw new BuildpackError('plan', `${where} has unknown key(s) ${unknown.join(', ')}; known keys: ${[...PROCESS_KEYS].join(', ')}`);
   }
   if (typeof raw.type !== 'string') throw new BuildpackError('plan', `${where}: "type" must be a string`);
-  checkProcessType(raw.type, where);
+  checkProcessType(raw.type, where, 'plan');
   const strings = (key: string, required: boolean): string[] => {
     const value = raw[key];
     if (value === undefined && !required) return [];

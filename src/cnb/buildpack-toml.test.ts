@@ -170,9 +170,7 @@ describe('parseBuildpackToml', () => {
     expect(parseBuildpackToml(t, 'b.toml').dependencies[0]!.sourceSha256).toBe('b'.repeat(64));
   });
 
-  // BUG: a malformed source-checksum is silently dropped (sourceSha256 becomes '')
-  // instead of being refused like a malformed checksum.
-  it.fails('refuses a malformed source-checksum', () => {
+  it('refuses a malformed source-checksum', () => {
     const t = table((d) => (d['source-checksum'] = 'md5:1234'));
     expect(descriptorError(t).message).toContain('source-checksum');
   });

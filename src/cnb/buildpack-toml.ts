@@ -65,6 +65,9 @@ export function parseBuildpackToml(table: TomlTable, file: string): BuildpackDes
       fail(`${where}: strip-components must be a non-negative integer`);
     }
     const sourceChecksum = raw['source-checksum'] === undefined ? undefined : SHA256.exec(text('source-checksum'));
+    if (raw['source-checksum'] !== undefined && !sourceChecksum) {
+      fail(`${where}: source-checksum must be "sha256:" followed by 64 lowercase hex digits`);
+    }
     return {
       id: text('id'),
       name: text('name', true) || text('id'),

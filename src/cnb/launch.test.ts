@@ -41,13 +41,13 @@ describe('renderLaunchToml', () => {
 
 describe('checkProcessType', () => {
   it.each(['web', 'reload-web', 'a.b_c-D9', '0'])('accepts %j', (type) => {
-    expect(() => checkProcessType(type, 'x')).not.toThrow();
+    expect(() => checkProcessType(type, 'x', 'plan')).not.toThrow();
   });
 
   it.each(['', 'web app', 'wé', 'a/b', 'a:b', 'web\n'])('refuses %j', (type) => {
     let error: unknown;
     try {
-      checkProcessType(type, 'plan entry #1');
+      checkProcessType(type, 'plan entry #1', 'plan');
     } catch (e) {
       error = e;
     }

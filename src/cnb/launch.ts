@@ -14,10 +14,10 @@ export interface Process {
 const PROCESS_TYPE = /^[A-Za-z0-9._-]+$/;
 
 /** Type names the spec allows: letters, digits, `.`, `_` and `-`. */
-export function checkProcessType(type: string, source: string): void {
+export function checkProcessType(type: string, source: string, kind: 'procfile' | 'plan'): void {
   if (!PROCESS_TYPE.test(type)) {
     throw new BuildpackError(
-      source.startsWith('Procfile') ? 'procfile' : 'plan',
+      kind,
       `${source}: process type ${JSON.stringify(type)} is not allowed; use letters, digits, ".", "_" and "-" only`,
     );
   }

@@ -85,7 +85,7 @@ export async function downloadVerified(
       } catch (error) {
         await fs.rm(destination, { force: true });
         if (error instanceof BuildpackError) throw error;
-        const retryable = error instanceof AttemptError ? error.retryable : true;
+        const retryable = error instanceof AttemptError ? error.retryable : isTransient(error);
         const reason = describe(error);
         if (!retryable || attempt >= options.attempts) {
           const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
@@ -99,6 +99,12 @@ export async function downloadVerified(
   } finally {
     await dispatcher?.close();
   }
+}
+
+/** Network trouble is worth another try; a redirect loop or a bad request is not. */
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code !== 'UND_ERR_INVALID_ARG' && !(error instanceof Error && error.message === 'max redirects');
 }
 
 async function fetchOnce(

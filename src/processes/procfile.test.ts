@@ -95,10 +95,7 @@ describe('parseProcfile', () => {
     expect(procfileError('web', 'Procfile.dev').message).toBe('Procfile.dev line 1: expected "type: command", got "web"');
   });
 
-  // BUG: checkProcessType (src/cnb/launch.ts:20) guesses the error kind from the text of its
-  // `source` argument, so an invalid type in a Procfile passed under any other name (e.g. a
-  // path) is reported as a 'plan' error instead of a 'procfile' one.
-  it.fails('reports an invalid type as a procfile error whatever the file is called', () => {
+  it('reports an invalid type as a procfile error whatever the file is called', () => {
     const error = procfileError('wé: node app.js', '/workspace/Procfile');
     expect(error.kind).toBe('procfile');
   });

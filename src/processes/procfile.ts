@@ -19,7 +19,7 @@ export function parseProcfile(text: string, file = 'Procfile'): ProcfileProcess[
     if (!match) throw new BuildpackError('procfile', `${where}: expected "type: command", got ${JSON.stringify(line)}`);
     const type = match[1]!;
     const command = match[2]!.trim();
-    checkProcessType(type, where);
+    checkProcessType(type, where, 'procfile');
     if (processes.some((p) => p.type === type)) throw new BuildpackError('procfile', `${where}: process type "${type}" is declared twice`);
     if (command === '') throw new BuildpackError('procfile', `${where}: process "${type}" has an empty command`);
     const split = splitWords(command);

@@ -72,11 +72,9 @@ describe('reloadableProcesses', () => {
     expect(reloadableProcesses([], WATCHEXEC)).toEqual([]);
   });
 
-  // BUG: a declared type that already starts with "reload-" collides with the reload
-  // process of another type (Procfile `web` + `reload-web` gives two "reload-web"
-  // processes in launch.toml, one silently replacing the other at launch).
-  it.fails('never writes two processes of the same type', () => {
-    const types = reloadableProcesses([p('web'), p('reload-web')], WATCHEXEC).map((r) => r.type);
-    expect(new Set(types).size).toBe(types.length);
+  it('refuses a declared type that collides with a reload process, rather than writing it twice', () => {
+    expect(() => reloadableProcesses([p('web'), p('reload-web')], WATCHEXEC)).toThrow(
+      'process type "reload-web" is declared by the app, but it is the name of the reloadable process this buildpack writes for "web"; rename it',
+    );
   });
 });

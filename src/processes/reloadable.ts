@@ -1,6 +1,7 @@
 // For every process T an app declares: `reload-T`, the same command under
 // watchexec, and T itself unchanged and not default.
 import type { Process } from '../cnb/launch';
+import { BuildpackError } from '../errors';
 
 export const RELOAD_PREFIX = 'reload-';
 
@@ -20,6 +21,14 @@ export function defaultType(processes: readonly Process[]): string | undefined {
  * put between `--` and the command (see sync/state.ts for why).
  */
 export function reloadableProcesses(processes: readonly Process[], watchexec: readonly string[], gate: readonly string[] = []): Process[] {
+  const declared = new Set(processes.map((p) => p.type));
+  const clash = processes.find((p) => declared.has(`${RELOAD_PREFIX}${p.type}`));
+  if (clash) {
+    throw new BuildpackError(
+      'plan',
+      `process type "${RELOAD_PREFIX}${clash.type}" is declared by the app, but it is the name of the reloadable process this buildpack writes for "${clash.type}"; rename it`,
+    );
+  }
   const chosen = defaultType(processes);
   return processes.flatMap((p): Process[] => {
     const plain: Process = { ...p, default: false };

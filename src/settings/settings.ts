@@ -128,7 +128,7 @@ function readCommand(env: Env): string[] | undefined {
   if (!split.ok) {
     throw invalid('BP_LIVE_RELOAD_COMMAND', value, `${split.problem}; expected words split as a shell would split them`);
   }
-  if (split.words.length === 0) {
+  if (split.words.length === 0 || split.words[0] === '') {
     throw invalid('BP_LIVE_RELOAD_COMMAND', value, 'expected a command, such as: python3 server.py --port 8080');
   }
   if (split.shellFeatures.length > 0) {
