@@ -165,7 +165,7 @@ else
   grep -Eq '^d[rwx-]+ 1000/1000 .* home/cnb/$' <<<"$listing" || die "$RUN_TINY: /home/cnb is not owned by 1000:1000"
   wx="$(watchexec_bin)"
   if [[ -n "$wx" ]]; then
-    out="$(docker run --rm --network none -v "$wx:/usr/local/bin/watchexec:ro" "$RUN_TINY" watchexec --version)" \
+    out="$(docker run --rm --network none -v "$wx:/usr/local/bin/watchexec:ro" "$RUN_TINY" watchexec --version | head -n1)" \
       || die "$RUN_TINY cannot run watchexec ($wx)"
     info "watchexec in $RUN_TINY: $out"
   fi

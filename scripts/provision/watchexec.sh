@@ -11,13 +11,23 @@ TARGET=x86_64-unknown-linux-gnu
 VERSIONS=(${WATCHEXEC_VERSION:-2.5.1 2.5.0 2.4.1})
 DEPS="$CACHE/deps"
 export CARGO_HOME="$CACHE/cargo/home"   # registry index + crate sources
+# Reproducible build info: watchexec's build script (bosion) embeds the build date
+# (SOURCE_DATE_EPOCH wins) and the HEAD of the first .git it finds walking up from
+# the crate sources, which would be this repo's own .git since CARGO_HOME lies inside
+# it. A .git file pointing nowhere at $CACHE/cargo stops that walk (no git info).
+export SOURCE_DATE_EPOCH=0
+export RUSTFLAGS="--remap-path-prefix=$CACHE=/cache"
+BUILD_CONFIG="sde=$SOURCE_DATE_EPOCH remap=CACHE nogit=1 $(cargo --version)"
+mkdir -p "$CACHE/cargo"
+[[ -f "$CACHE/cargo/.git" ]] || printf 'gitdir: /nonexistent/no-git-info-for-crates\n' >"$CACHE/cargo/.git"
 
 step_start "watchexec: build from crates.io and pack"
 
 archive_for() { printf '%s/watchexec-%s-%s.tar.xz' "$DEPS" "$1" "$TARGET"; }
-archive_ok() { # V
+archive_ok() { # V: archive + sha file agree, made from a build with today's config
   local a; a="$(archive_for "$1")"
-  [[ -s "$a" && -s "$a.sha256" ]] && [[ "$(cat "$a.sha256")" == "$(sha256_of "$a")" ]]
+  [[ -s "$a" && -s "$a.sha256" ]] && [[ "$(cat "$a.sha256")" == "$(sha256_of "$a")" ]] \
+    && [[ "$(cat "$CACHE/watchexec-build/$1/.build-config" 2>/dev/null || true)" == "$BUILD_CONFIG" ]]
 }
 
 # `watchexec --version` starts with "watchexec <V> (<commit> <date>) +<features>".
@@ -29,7 +39,8 @@ reports_version() { # BIN V
 
 build_watchexec() { # V -> $CACHE/watchexec-build/<V>/bin/watchexec
   local V="$1" root="$CACHE/watchexec-build/$1" t0
-  if [[ -x "$root/bin/watchexec" ]] && reports_version "$root/bin/watchexec" "$V"; then
+  if [[ -x "$root/bin/watchexec" ]] && reports_version "$root/bin/watchexec" "$V" \
+     && [[ "$(cat "$root/.build-config" 2>/dev/null || true)" == "$BUILD_CONFIG" ]]; then
     return 0
   fi
   t0=$(now)
@@ -43,6 +54,7 @@ build_watchexec() { # V -> $CACHE/watchexec-build/<V>/bin/watchexec
   fi
   reports_version "$root/bin/watchexec" "$V" \
     || { warn "built watchexec does not report version $V"; return 1; }
+  printf '%s\n' "$BUILD_CONFIG" >"$root/.build-config"
   info "built watchexec $V in $(elapsed "$t0")"
 }
 
