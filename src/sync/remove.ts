@@ -59,8 +59,10 @@ async function removeEntry(file: string, options: RemoveOptions): Promise<boolea
     return true;
   } catch (error) {
     const code = errnoCode(error);
-    if (ignorable(code, options)) return true;
-    if (code !== 'EISDIR' && code !== 'EPERM') {
+    // `link/` to a directory gives ENOTDIR, yet GNU rm empties that directory.
+    const maybeDirectory = code === 'EISDIR' || code === 'EPERM' || (code === 'ENOTDIR' && file.endsWith('/'));
+    if (!maybeDirectory && ignorable(code, options)) return true;
+    if (!maybeDirectory) {
       options.problem(`cannot remove ${quote(file)}: ${strerror(error)}`);
       return false;
     }
@@ -72,6 +74,7 @@ async function removeEntry(file: string, options: RemoveOptions): Promise<boolea
       // report the unlink error below
     }
     if (!isDirectory) {
+      if (ignorable(code, options)) return true;
       options.problem(`cannot remove ${quote(file)}: ${strerror(error)}`);
       return false;
     }
