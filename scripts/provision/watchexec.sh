@@ -46,7 +46,7 @@ build_watchexec() { # V -> $CACHE/watchexec-build/<V>/bin/watchexec
   t0=$(now)
   info "cargo install watchexec-cli --locked --version $V (minutes on 2 cores; log: $CACHE/watchexec-build/$V.log)"
   mkdir -p "$CACHE/watchexec-build"
-  if ! cargo install watchexec-cli --locked --version "$V" --root "$root" \
+  if ! cargo install watchexec-cli --locked --force --version "$V" --root "$root" \
       >"$CACHE/watchexec-build/$V.log" 2>&1; then
     tail -15 "$CACHE/watchexec-build/$V.log" >&2
     warn "cargo install watchexec-cli $V failed (log: $CACHE/watchexec-build/$V.log)"
