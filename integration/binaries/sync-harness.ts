@@ -19,13 +19,16 @@ let runner: Promise<string> | undefined;
 /** `go build` of integration/streamgen, once per test process. */
 export function streamgenBinary(): Promise<string> {
   streamgen ??= (async () => {
-    const out = path.join(CACHE, `streamgen-${process.pid}`);
+    // Built under a private name, then renamed: test files build in parallel.
+    const out = path.join(CACHE, 'streamgen');
+    const building = `${out}.${process.pid}.tmp`;
     await fs.mkdir(CACHE, { recursive: true });
-    execFileSync('go', ['build', '-o', out, '.'], {
+    execFileSync('go', ['build', '-o', building, '.'], {
       cwd: path.join(REPO, 'integration', 'streamgen'),
       env: { ...process.env, GOCACHE: process.env.GOCACHE ?? path.join(REPO, '.cache', 'go-build') },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
+    await fs.rename(building, out);
     return out;
   })();
   return streamgen;
@@ -37,15 +40,17 @@ export function streamgenBinary(): Promise<string> {
  */
 export function runnerBundle(): Promise<string> {
   runner ??= (async () => {
-    const out = path.join(CACHE, `runner-${process.pid}.mjs`);
+    const out = path.join(CACHE, 'runner.mjs');
+    const building = `${out}.${process.pid}.tmp.mjs`;
     await build({
       entryPoints: [path.join(REPO, 'integration', 'binaries', 'sync-runner.ts')],
       bundle: true,
       platform: 'node',
       format: 'esm',
-      outfile: out,
+      outfile: building,
       logLevel: 'warning',
     });
+    await fs.rename(building, out);
     return out;
   })();
   return runner;

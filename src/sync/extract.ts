@@ -301,28 +301,27 @@ class Extraction {
         }
       }
       await writing;
-      if (failed === undefined && fd !== undefined) {
-        await writeAll(fd, batch);
-        await this.finishFile(fd, relative, header);
-        const done = fd;
-        fd = undefined;
-        await close(done);
-        await this.renameOver(temp, target);
-        this.temps.settled(temp);
-        return;
-      }
+      if (failed === undefined && fd !== undefined) await writeAll(fd, batch);
     } catch (error) {
+      // The stream broke (truncated, corrupt, interrupted): no partial file, and extraction ends.
       await writing;
-      if (error instanceof TarFormatError || error instanceof Aborted) {
-        if (fd !== undefined) await close(fd).catch(() => undefined);
-        await this.temps.discard(temp);
-        throw error;
-      }
-      failed ??= error;
+      if (fd !== undefined) await close(fd).catch(() => undefined);
+      await this.temps.discard(temp);
+      throw error;
     }
-    this.fail(`${relative}: Cannot open: ${strerror(failed)}`);
-    if (fd !== undefined) await close(fd).catch(() => undefined);
-    await this.temps.discard(temp);
+    try {
+      if (failed !== undefined || fd === undefined) throw failed;
+      await this.finishFile(fd, relative, header);
+      const done = fd;
+      fd = undefined;
+      await close(done);
+      await this.renameOver(temp, target);
+      this.temps.settled(temp);
+    } catch (error) {
+      this.fail(`${relative}: Cannot open: ${strerror(error)}`);
+      if (fd !== undefined) await close(fd).catch(() => undefined);
+      await this.temps.discard(temp);
+    }
   }
 
   /** Owner, mode and mtime on the open descriptor (GNU's order: chown clears setuid, so chmod after it). */

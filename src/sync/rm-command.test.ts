@@ -31,7 +31,12 @@ afterEach(async () => {
 async function rm(args: string[]) {
   const io = captureIO();
   const session = recordingSession();
-  const code = await runRm(args, io, session, { path: '', self: process.execPath });
+  // A tripwire for the cases that must touch nothing (like `rm -rf /`): the
+  // session begins before the first removal, so a refusal that failed to
+  // happen stops here instead of deleting anything.
+  const dangerous = args.some((arg) => arg.startsWith('/') && !arg.startsWith(dir));
+  const guarded = dangerous ? { ...session, begin: () => Promise.reject(new Error('tripwire: tried to remove outside the test dir')) } : session;
+  const code = await runRm(args, io, guarded, { path: '', self: process.execPath });
   return { code, err: io.err(), calls: session.calls };
 }
 
