@@ -118,7 +118,11 @@ TINY_CTX="$CTX_DIR/run-tiny"
 rm -rf "$TINY_CTX.new" && mkdir -p "$TINY_CTX.new"
 cp "$IMAGES_DIR/run-tiny/make-rootfs.sh" "$TINY_CTX.new/"
 tiny_libs | grep -v '^linux-vdso' | sort -u >"$TINY_CTX.new/libs.txt"
-rm -rf "$TINY_CTX" && mv "$TINY_CTX.new" "$TINY_CTX"
+if diff -r -q "$TINY_CTX.new" "$TINY_CTX" >/dev/null 2>&1; then
+  rm -rf "$TINY_CTX.new"
+else
+  rm -rf "$TINY_CTX" && mv "$TINY_CTX.new" "$TINY_CTX"
+fi
 TINY_HASH="$(ctx_hash "$TINY_CTX" "$BASE_ID" "tiny-import=1")"
 if [[ "$(image_label "$RUN_TINY" "$INPUTS_LABEL")" == "$TINY_HASH" ]]; then
   info "cached: $RUN_TINY"
@@ -130,9 +134,9 @@ else
   info "assembling $RUN_TINY (libs: $(tr '\n' ' ' <"$TINY_CTX/libs.txt"))"
   docker run --rm --network none -u 0:0 -v "$TINY_CTX:/ctx:ro" --entrypoint /bin/sh "$BASE_IMAGE" \
       -c 'set -e; sh /ctx/make-rootfs.sh /out /ctx/libs.txt; tar -C /out --numeric-owner -cf - .' \
-      >"$TINY_CTX/rootfs.tar" 2>"$TINY_CTX/make-rootfs.log" \
-    || { cat "$TINY_CTX/make-rootfs.log" >&2; die "assembling the $RUN_TINY filesystem failed"; }
-  cat "$TINY_CTX/make-rootfs.log" >&2
+      >"$CTX_DIR/run-tiny-rootfs.tar" 2>"$CTX_DIR/run-tiny-make-rootfs.log" \
+    || { cat "$CTX_DIR/run-tiny-make-rootfs.log" >&2; die "assembling the $RUN_TINY filesystem failed"; }
+  cat "$CTX_DIR/run-tiny-make-rootfs.log" >&2
   docker import \
     --change "LABEL $INPUTS_LABEL=$TINY_HASH" \
     --change 'LABEL io.buildpacks.stack.id=io.buildpacks.stacks.bookworm' \
@@ -143,8 +147,8 @@ else
     --change 'ENV CNB_GROUP_ID=1000' \
     --change 'ENV CNB_STACK_ID=io.buildpacks.stacks.bookworm' \
     --change 'USER 1000:1000' \
-    "$TINY_CTX/rootfs.tar" "$RUN_TINY" >/dev/null || die "docker import $RUN_TINY failed"
-  rm -f "$TINY_CTX/rootfs.tar"
+    "$CTX_DIR/run-tiny-rootfs.tar" "$RUN_TINY" >/dev/null || die "docker import $RUN_TINY failed"
+  rm -f "$CTX_DIR/run-tiny-rootfs.tar"
   drop_replaced_image "$old" "$RUN_TINY"
   info "built $RUN_TINY in $(elapsed "$t0")"
 

@@ -111,7 +111,7 @@ for cand in $(candidates); do
   warn "lifecycle $cand cannot be built here; trying an older one"
 done
 [[ -n "$V" ]] || die "no lifecycle $SERIES version could be built (see warnings above)"
-printf '%s\n' "$V" >"$OUT_DIR/resolved-version.tmp" && mv -f "$OUT_DIR/resolved-version.tmp" "$OUT_DIR/resolved-version"
+printf '%s\n' "$V" | write_if_changed "$OUT_DIR/resolved-version" || true
 
 env_fragment lifecycle "LIFECYCLE_VERSION=${V#v}" "LIFECYCLE_TGZ=$(tgz_for "$V")"
 step_done "$V"
