@@ -55,6 +55,7 @@ write_if_changed() {
   local file="$1" tmp
   mkdir -p "$(dirname "$file")"
   tmp="$(mktemp "$file.XXXXXX")"
+  chmod 0644 "$tmp"
   cat >"$tmp"
   if [[ -f "$file" ]] && cmp -s "$tmp" "$file"; then
     rm -f "$tmp"
