@@ -10,8 +10,14 @@ import { isBuildpackError } from './errors';
 import { createLogger } from './log/logger';
 import { readLogLevel } from './settings/settings';
 import { runGate } from './sync/gate';
+import { runRm } from './sync/rm-command';
+import type { CommandIO } from './sync/session';
+import { fileSession } from './sync/state';
+import { runTar } from './sync/tar-command';
 
-const ROLES = ['detect', 'build', 'gate'] as const;
+const STDIO: CommandIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+
+const ROLES = ['detect', 'build', 'gate', 'tar', 'rm'] as const;
 type Role = (typeof ROLES)[number];
 
 const DETECT_FAIL = 100;
@@ -63,6 +69,10 @@ export async function main(argv0: string, args: readonly string[]): Promise<numb
         return await runBuild(picked.args);
       case 'gate':
         return await runGate(picked.args, process.stderr);
+      case 'tar':
+        return await runTar(picked.args, STDIO, fileSession());
+      case 'rm':
+        return await runRm(picked.args, STDIO, fileSession());
     }
   } catch (error) {
     if (isBuildpackError(error)) {

@@ -14,6 +14,9 @@ export interface GateArgs {
 
 export const DEFAULT_WINDOWS: Windows = { settleMs: 100, followUpMs: 300 };
 
+const USAGE = 'usage: livereload gate [--state-dir DIR] [--settle T] [--follow-up T] -- COMMAND [ARGS...]';
+const OPTIONS = new Set(['--state-dir', '--settle', '--follow-up']);
+
 export function parseGateArgs(args: readonly string[]): GateArgs | string {
   const parsed: GateArgs = { stateDir: DEFAULT_STATE_DIR, windows: { ...DEFAULT_WINDOWS }, command: [] };
   for (let i = 0; i < args.length; i++) {
@@ -22,19 +25,18 @@ export function parseGateArgs(args: readonly string[]): GateArgs | string {
       parsed.command = args.slice(i + 1);
       break;
     }
-    const value = args[i + 1];
-    if (value === undefined) return `gate: ${arg} needs a value`;
+    if (!OPTIONS.has(arg)) return `gate: unknown option ${JSON.stringify(arg)}; ${USAGE}`;
+    const value = args[++i];
+    if (value === undefined) return `gate: ${arg} needs a value; ${USAGE}`;
     try {
       if (arg === '--state-dir') parsed.stateDir = value;
       else if (arg === '--settle') parsed.windows.settleMs = parseDurationMs('--settle', value, 'ms', { minMs: 0, maxMs: 60_000 });
-      else if (arg === '--follow-up') parsed.windows.followUpMs = parseDurationMs('--follow-up', value, 'ms', { minMs: 0, maxMs: 60_000 });
-      else return `gate: unknown option ${arg}`;
+      else parsed.windows.followUpMs = parseDurationMs('--follow-up', value, 'ms', { minMs: 0, maxMs: 60_000 });
     } catch (error) {
       return `gate: ${error instanceof Error ? error.message : String(error)}`;
     }
-    i++;
   }
-  if (parsed.command.length === 0) return 'gate: usage: livereload gate [--state-dir DIR] [--settle T] [--follow-up T] -- COMMAND [ARGS...]';
+  if (parsed.command.length === 0) return `gate: no command after --; ${USAGE}`;
   return parsed;
 }
 

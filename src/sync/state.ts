@@ -68,11 +68,15 @@ export function fileSession(stateDir: string = DEFAULT_STATE_DIR, now: () => num
   };
 }
 
-/** World-writable and sticky like /tmp: the sync user and the app user may differ. */
+/**
+ * World-writable and NOT sticky: the sync user (docker exec -u root, say) and
+ * the app user may differ, and each must be able to replace the other's record
+ * and clear stale markers. It only ever holds these coordination files.
+ */
 async function ensureSharedDir(dir: string): Promise<void> {
   try {
-    await fs.mkdir(dir, { mode: 0o1777 });
-    await fs.chmod(dir, 0o1777);
+    await fs.mkdir(dir, { mode: 0o777 });
+    await fs.chmod(dir, 0o777);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
