@@ -25,8 +25,12 @@ export interface SyncResult {
 
 /** Skaffold: `tar xmf - -C / --no-same-owner` (copies first), then `rm -rf -- <dsts>`. */
 export async function skaffoldSync(c: Container, changes: Changes, deletes: string[] = [], dest = '/workspace'): Promise<SyncResult> {
-  const src = await stage(changes);
-  const stream = await generate(['skaffold', '-src', src, '-dest', dest, ...Object.keys(changes)]);
+  return skaffoldSyncFiles(c, await stage(changes), Object.keys(changes), deletes, dest);
+}
+
+/** Like skaffoldSync, for files that already exist in `src` (e.g. a freshly built binary). */
+export async function skaffoldSyncFiles(c: Container, src: string, files: string[], deletes: string[] = [], dest = '/workspace'): Promise<SyncResult> {
+  const stream = await generate(['skaffold', '-src', src, '-dest', dest, ...files]);
   const copy = await c.exec(['tar', 'xmf', '-', '-C', '/', '--no-same-owner'], { input: stream });
   if (copy.exitCode !== 0 || deletes.length === 0) return copy;
   return c.exec(['rm', '-rf', '--', ...deletes.map((d) => path.posix.join(dest, d))]);
