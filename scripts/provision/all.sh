@@ -13,6 +13,13 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 STEPS=(docker lifecycle pack watchexec images builder apps)
+
+# One provisioning at a time per cache (e.g. two test runs starting together).
+exec 9>"$CACHE/.provision.lock"
+if ! flock -n 9; then
+  log "another provisioning holds $CACHE/.provision.lock; waiting for it"
+  flock 9
+fi
 T0=$(now)
 declare -A TIMES=()
 
