@@ -88,7 +88,7 @@ export interface PackBuildOptions {
 }
 
 export async function packBuild(p: Provisioned, options: PackBuildOptions): Promise<{ exitCode: number; log: string }> {
-  const args = ['build', options.image, '--path', options.app, '--builder', p.BUILDER, '--pull-policy', 'never', '--trust-builder', '--network', 'none'];
+  const args = ['build', options.image, '--path', options.app, '--builder', p.BUILDER, '--pull-policy', 'never', '--trust-builder', '--trust-extra-buildpacks', '--network', 'none'];
   args.push('--volume', `${path.dirname(p.WATCHEXEC_ARCHIVE)}:${DEPS_MOUNT}:ro`);
   for (const bp of options.buildpacks) args.push('--buildpack', bp);
   for (const [k, v] of Object.entries(options.env ?? {})) args.push('--env', `${k}=${v}`);
