@@ -54,7 +54,8 @@ describe('composition with other buildpacks', () => {
     await waitForResponse(c.port, (body) => field(body, 'version') === 'v1');
     // PID 1 is the requirer's bare `watchexec`, found on the PATH the launcher built.
     const cmdline = (await c.exec(['cat', '/proc/1/cmdline'])).stdout.split('\0');
-    expect(cmdline[0]).toBe('/layers/livereload_watchexec/watchexec/bin/watchexec');
+    expect(cmdline.slice(0, 2)).toEqual(['watchexec', '--restart']);
+    expect((await c.exec(['readlink', '/proc/1/exe'])).stdout.trim()).toBe('/layers/livereload_watchexec/watchexec/bin/watchexec');
     const environ = (await c.exec(['cat', '/proc/1/environ'])).stdout.split('\0').find((v) => v.startsWith('PATH='));
     expect(environ).toContain('/layers/livereload_watchexec/watchexec/bin');
     // It reloads, with the real tar of the base image (no sync helper: live reload was not switched on here).
