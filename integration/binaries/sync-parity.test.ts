@@ -146,4 +146,24 @@ describe.runIf(canRun)('parity with GNU tar on Tilt and Skaffold streams', () =>
     expect(Buffer.from(after.get('app/src/main.js')!.content!, 'base64').toString()).toContain('v2');
     expect(await tempNames(ourRoot)).toEqual([]);
   });
+
+  it.each([
+    { tool: 'tilt', layout: 'a root-owned, world-writable app directory' },
+    { tool: 'skaffold', layout: 'a root-owned, world-writable app directory' },
+    { tool: 'tilt', layout: 'a root-owned -C directory uid 1000 cannot write' },
+    { tool: 'skaffold', layout: 'a root-owned -C directory uid 1000 cannot write' },
+  ] as const)('$tool stream as uid 1000 into $layout: the same errors, exit code and tree as GNU tar', async ({ tool, layout }) => {
+    const base = path.join(work, `denied-${tool}-${layout.length}`);
+    const gnuRoot = path.join(base, 'gnu');
+    const ourRoot = path.join(base, 'ours');
+    for (const root of [gnuRoot, ourRoot]) {
+      await fs.mkdir(path.join(root, 'app'), { recursive: true });
+      await fs.chmod(path.join(root, 'app'), layout.includes('writable') ? 0o777 : 0o755);
+    }
+    const started = Date.now();
+    const { gnu, ours } = await extractBoth({ tool, user: 'uid 1000' }, gnuRoot, ourRoot, streams.get(`${tool}-v1`)!);
+    expect(ours).toEqual(gnu);
+    expect(gnu.code).toBe(tool === 'skaffold' && layout.includes('writable') ? 0 : 2);
+    await expectSameTree(gnuRoot, ourRoot, started);
+  });
 });

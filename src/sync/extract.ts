@@ -82,6 +82,11 @@ const O_CREATE_NEW = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY |
 
 class Aborted extends Error {}
 
+/** How messages name a member: root-relative, like GNU tar after stripping. */
+function shown(relative: string): string {
+  return relative === '' ? '.' : relative;
+}
+
 function fsError(code: string, message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code });
 }
@@ -218,7 +223,7 @@ class Extraction {
         return this.hardlink(header, relative);
       default: {
         const what = header.type === 'other' ? `an entry of unknown type '${header.typeflag}'` : `a ${header.type.replace('-', ' ')}`;
-        this.fail(`${header.name}: refusing to extract ${what}: the sync helper only extracts files, directories and links`);
+        this.fail(`${shown(relative)}: refusing to extract ${what}: the sync helper only extracts files, directories and links`);
       }
     }
   }
@@ -228,11 +233,11 @@ class Extraction {
   private async file(entry: TarEntry, relative: string): Promise<void> {
     const { header } = entry;
     if (relative === '') {
-      this.fail(`${header.name}: Cannot open: Is a directory`);
+      this.fail(`${shown(relative)}: Cannot open: Is a directory`);
       return;
     }
     await this.settleConflicts(relative);
-    if (!(await this.parentsReady(relative, header.name, 'Cannot open'))) return;
+    if (!(await this.parentsReady(relative, 'Cannot open'))) return;
     this.guard.markReplaced(relative, false);
     const target = this.guard.abs(relative);
     if (header.size <= SMALL_FILE) {
@@ -401,10 +406,18 @@ class Extraction {
     while (this.inFlight.size > 0) await Promise.all(this.inFlight.values());
   }
 
-  private async parentsReady(relative: string, name: string, verb: string): Promise<boolean> {
+  /** GNU's wording: a parent it could not create is named first, then the member fails with ENOENT. */
+  private async parentsReady(relative: string, verb: string): Promise<boolean> {
     const check: ParentCheck = await this.guard.prepareParents(relative, true);
     if (check.ok) return true;
-    this.fail('refused' in check ? `${name}: ${check.refused}` : `${name}: ${verb}: ${strerror(check.error)}`);
+    if ('refused' in check) {
+      this.fail(`${relative}: ${check.refused}`);
+    } else if (check.directory !== undefined) {
+      this.fail(`${check.directory}: Cannot mkdir: ${strerror(check.error)}`);
+      this.events.problem(`${relative}: ${verb}: No such file or directory`);
+    } else {
+      this.fail(`${relative}: ${verb}: ${strerror(check.error)}`);
+    }
     return false;
   }
 
@@ -413,7 +426,7 @@ class Extraction {
   private async directory(header: TarHeader, relative: string): Promise<void> {
     await this.drain();
     await this.changing(); // even an existing directory gets its mode and mtime set
-    if (!(await this.parentsReady(relative, header.name, 'Cannot mkdir'))) return;
+    if (!(await this.parentsReady(relative, 'Cannot mkdir'))) return;
     const absolute = this.guard.abs(relative);
     const mode = extractedMode(header.mode, this.options.samePermissions, this.options.umask);
     let currentMode: number;
@@ -477,13 +490,15 @@ class Extraction {
   // --- links ---------------------------------------------------------------------
 
   private async symlink(header: TarHeader, relative: string): Promise<void> {
-    const failure = `Cannot create symlink to ‘${header.linkname}’`;
+    // GNU tar first makes a placeholder file for links it considers risky (absolute or with ".."), so it words their failures as "Cannot open".
+    const risky = header.linkname.startsWith('/') || header.linkname.split('/').includes('..');
+    const failure = risky ? 'Cannot open' : `Cannot create symlink to ‘${header.linkname}’`;
     if (relative === '') {
-      this.fail(`${header.name}: ${failure}: File exists`);
+      this.fail(`${shown(relative)}: ${failure}: File exists`);
       return;
     }
     await this.drain();
-    if (!(await this.parentsReady(relative, header.name, failure))) return;
+    if (!(await this.parentsReady(relative, failure))) return;
     const target = this.guard.abs(relative);
     const temp = this.temps.reserve(target);
     try {
@@ -515,21 +530,21 @@ class Extraction {
     const linked = entryPath(header.linkname, true);
     if (!linked.ok || linked.relative === '') {
       const why = linked.ok ? 'names the extraction directory itself' : linked.problem;
-      this.fail(`${header.name}: refusing a hard link to ‘${header.linkname}’: the target ${why}`);
+      this.fail(`${shown(relative)}: refusing a hard link to ‘${header.linkname}’: the target ${why}`);
       return;
     }
     const failure = `Cannot hard link to ‘${linked.relative}’`;
     if (relative === '') {
-      this.fail(`${header.name}: ${failure}: File exists`);
+      this.fail(`${shown(relative)}: ${failure}: File exists`);
       return;
     }
     await this.drain();
     const source = await this.guard.prepareParents(linked.relative, false);
     if (!source.ok) {
-      this.fail('refused' in source ? `${header.name}: ${source.refused}` : `${header.name}: ${failure}: ${strerror(source.error)}`);
+      this.fail('refused' in source ? `${relative}: ${source.refused}` : `${relative}: ${failure}: ${strerror(source.error)}`);
       return;
     }
-    if (!(await this.parentsReady(relative, header.name, failure))) return;
+    if (!(await this.parentsReady(relative, failure))) return;
     const target = this.guard.abs(relative);
     const temp = this.temps.reserve(target);
     try {

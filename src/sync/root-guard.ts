@@ -10,8 +10,8 @@ import { lstat, mkdir, realpath, stat } from './fs-ops';
 
 export type ParentCheck =
   | { ok: true }
-  /** An ordinary filesystem error, to be worded like GNU tar's. */
-  | { ok: false; error: NodeJS.ErrnoException }
+  /** An ordinary filesystem error, to be worded like GNU tar's; `directory` is set when creating it failed. */
+  | { ok: false; error: NodeJS.ErrnoException; directory?: string }
   /** A refusal of ours, on top of what GNU tar does. */
   | { ok: false; refused: string };
 
@@ -69,7 +69,7 @@ export class RootGuard {
         try {
           await mkdir(absolute, { mode: this.options.intermediateMode });
         } catch (error) {
-          if (errnoCode(error) !== 'EEXIST') return { ok: false, error: error as NodeJS.ErrnoException };
+          if (errnoCode(error) !== 'EEXIST') return { ok: false, error: error as NodeJS.ErrnoException, directory: prefix };
           // Created concurrently: judge it like any existing entry.
           const check = await this.checkExisting(prefix, absolute);
           if (check !== 'ok') return check === 'missing' ? { ok: false, error: enoent(absolute) } : check;
