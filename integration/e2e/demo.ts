@@ -26,8 +26,11 @@ async function main(): Promise<void> {
     process.stderr.write(build.log);
     throw new Error('pack build failed');
   }
-  const ours = build.log.split('\n').filter((line) => /\[builder\]\s{2,}|\[builder\] Live Reload/.test(line));
-  say(ours.map((line) => line.replace(/^.*\[builder\] /, '    ')).join('\n'));
+  // This buildpack's part of the build log: from its title to the next lifecycle phase.
+  const lines = build.log.split('\n');
+  const first = lines.findIndex((line) => line.startsWith('Live Reload Buildpack'));
+  const end = lines.findIndex((line, i) => i > first && line.startsWith('===>'));
+  say(lines.slice(first, end).map((line) => `    ${line}`).join('\n'));
   say(`==> built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const container = await startContainer(IMAGE);
