@@ -35,7 +35,10 @@ async function rm(args: string[]) {
   // session begins before the first removal, so a refusal that failed to
   // happen stops here instead of deleting anything.
   const dangerous = args.some((arg) => arg.startsWith('/') && !arg.startsWith(dir));
-  const guarded = dangerous ? { ...session, begin: () => Promise.reject(new Error('tripwire: tried to remove outside the test dir')) } : session;
+  const tripwire = (): never => {
+    throw new Error('tripwire: tried to remove outside the test dir');
+  };
+  const guarded = dangerous ? { ...session, begin: tripwire } : session;
   const code = await runRm(args, io, guarded, { path: '', self: process.execPath });
   return { code, err: io.err(), calls: session.calls };
 }
@@ -100,6 +103,14 @@ describe('runRm', () => {
   it('goes on after a failure and reports it with exit 1', async () => {
     const result = await rm(['tree', 'file']);
     expect(result.code).toBe(1);
+    expect(await names()).not.toContain('file');
+  });
+
+  it('warns but still removes when the session cannot be told', async () => {
+    const io = captureIO();
+    const failing = { begin: () => Promise.reject(new Error('gate is down')), end: async () => undefined };
+    expect(await runRm(['-rf', 'file'], io, failing, { path: '', self: process.execPath })).toBe(0);
+    expect(io.err()).toBe('rm: warning: could not tell the live-reload session about this sync: gate is down\n');
     expect(await names()).not.toContain('file');
   });
 });

@@ -1,6 +1,7 @@
 // `rm` inside the app container: the command Tilt and Skaffold exec to delete
 // synced files. GNU rm's messages and exit codes (1 when anything failed);
 // unsupported command lines are handed over to a real rm when there is one.
+import { describe } from '../errors';
 import { handOver, type HandOverEnv } from './handover';
 import { removeOperand } from './remove';
 import { parseRmArgs, RM_USAGE } from './rm-args';
@@ -20,10 +21,14 @@ export async function runRm(args: readonly string[], io: CommandIO, session: Syn
   }
   let begun = false;
   let started: Promise<void> | undefined;
+  // The session only coordinates restarts: a failure there must not stop the removal.
   const beforeChange = (): Promise<void> =>
-    (started ??= session.begin('delete', form).then(() => {
-      begun = true;
-    }));
+    (started ??= session.begin('delete', form).then(
+      () => {
+        begun = true;
+      },
+      (error: unknown) => problem(`warning: could not tell the live-reload session about this sync: ${describe(error)}`),
+    ));
   let ok = true;
   try {
     for (const operand of request.paths) {

@@ -326,4 +326,14 @@ describe('runTar: stream errors and the session', () => {
     expect(result.code).toBe(0);
     expect(await fs.readFile(path.join(root, 'sub/a'), 'utf8')).toBe('x');
   });
+
+  it('warns but still extracts when the session cannot be told, and does not end a session that never began', async () => {
+    const io = captureIO(tarStream([{ name: 'a', content: 'x' }]));
+    let ended = false;
+    const failing = { begin: () => Promise.reject(new Error('gate is down')), end: async () => void (ended = true) };
+    expect(await runTar(tilt(), io, failing, ROOT_ENV)).toBe(0);
+    expect(io.err()).toBe('tar: warning: could not tell the live-reload session about this sync: gate is down\n');
+    expect(ended).toBe(false);
+    expect(await fs.readFile(path.join(root, 'a'), 'utf8')).toBe('x');
+  });
 });

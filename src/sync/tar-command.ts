@@ -4,6 +4,7 @@
 // (0, or 2 after any error) and messages.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { describe } from '../errors';
 import { extractStream } from './extract';
 import { handOver, type HandOverEnv } from './handover';
 import { currentUmask } from './modes';
@@ -69,8 +70,13 @@ export async function runTar(args: readonly string[], io: CommandIO, session: Sy
       },
       {
         beforeFirstChange: async () => {
-          await session.begin('copy', form);
-          begun = true;
+          // The session only coordinates restarts: a failure there must not lose the sync.
+          try {
+            await session.begin('copy', form);
+            begun = true;
+          } catch (error) {
+            say(`warning: could not tell the live-reload session about this sync: ${describe(error)}`);
+          }
         },
         listed: request.verbose ? (name) => io.stdout.write(`${name}\n`) : undefined,
         problem: say,
