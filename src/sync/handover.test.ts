@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findRealTool } from './handover';
+import { findRealTool, HANDED_OVER } from './handover';
 import { runRm } from './rm-command';
 import { captureIO, makeTemp, recordingSession } from './tar-fixture';
 import { runTar } from './tar-command';
@@ -46,12 +46,12 @@ describe('findRealTool', () => {
 
 describe('hand-over from runTar and runRm', () => {
   it('runs the real tar with the same arguments and stdin, and returns its exit code', async () => {
-    await script(path.join(dir, 'bin/tar'), 'echo "real tar: $*"; cat; echo "to stderr" >&2; exit 3');
+    await script(path.join(dir, 'bin/tar'), 'echo "real tar: $*"; cat; echo "to stderr" >&2; echo "marked: $LIVERELOAD_SYNC_HANDED_OVER"; exit 3');
     const io = captureIO(Buffer.from('stdin bytes\n'));
     const session = recordingSession();
     const code = await runTar(['-czf', '-', 'src'], io, session, { uid: 0, umask: 0o022, path: path.join(dir, 'bin'), self });
     expect(code).toBe(3);
-    expect(io.out()).toBe('real tar: -czf - src\nstdin bytes\n');
+    expect(io.out()).toBe('real tar: -czf - src\nstdin bytes\nmarked: 1\n');
     expect(io.err()).toBe('to stderr\n');
     expect(session.calls).toEqual([]);
   });
@@ -93,5 +93,18 @@ describe('hand-over from runTar and runRm', () => {
     expect(await runRm(['-i', 'x'], io, recordingSession(), { path: '', self })).toBe(2);
     expect(io.err()).toContain("rm: unsupported option '-i'\nrm: this rm is the live-reload sync helper");
     expect(io.err()).toContain('rm:   rm -rf -- PATH...     (Skaffold)\n');
+  });
+
+  it('never hands over twice (a copy of our binary further down PATH would loop)', async () => {
+    await script(path.join(dir, 'bin/tar'), 'echo "should not run"; exit 0');
+    process.env[HANDED_OVER] = '1';
+    try {
+      const io = captureIO();
+      expect(await runTar(['-t'], io, recordingSession(), { uid: 0, umask: 0o022, path: path.join(dir, 'bin'), self })).toBe(2);
+      expect(io.out()).toBe('');
+      expect(io.err()).toContain('no other tar was found on PATH');
+    } finally {
+      delete process.env[HANDED_OVER];
+    }
   });
 });

@@ -36,6 +36,9 @@ export function findRealTool(name: 'tar' | 'rm', pathEnv: string, self: string):
   return undefined;
 }
 
+/** Set in the environment of a tool we hand a command to. */
+export const HANDED_OVER = 'LIVERELOAD_SYNC_HANDED_OVER';
+
 function isProcessStream(stream: unknown, fd: 0 | 1 | 2): boolean {
   return stream === [process.stdin, process.stdout, process.stderr][fd];
 }
@@ -52,7 +55,7 @@ export function runRealTool(file: string, args: readonly string[], io: CommandIO
     isProcessStream(io.stderr, 2) ? 'inherit' : 'pipe',
   ];
   return new Promise((resolve) => {
-    const child = spawn(file, [...args], { stdio });
+    const child = spawn(file, [...args], { stdio, env: { ...process.env, [HANDED_OVER]: '1' } });
     if (child.stdin) {
       child.stdin.on('error', () => undefined); // the tool may exit without reading everything
       io.stdin.pipe(child.stdin);
@@ -82,7 +85,8 @@ export interface HandOverEnv {
  * support and returns 2 when there is none.
  */
 export async function handOver(name: 'tar' | 'rm', args: readonly string[], io: CommandIO, problem: string, usage: string, env: HandOverEnv = {}): Promise<number> {
-  const real = findRealTool(name, env.path ?? process.env.PATH ?? '', env.self ?? process.execPath);
+  // A copy of our binary further down PATH would hand the command back forever: hand over once only.
+  const real = process.env[HANDED_OVER] === '1' ? undefined : findRealTool(name, env.path ?? process.env.PATH ?? '', env.self ?? process.execPath);
   if (real !== undefined) return runRealTool(real, args, io);
   io.stderr.write(`${name}: ${problem}\n${usage.replace(/^/gm, `${name}: `)}\n${name}: no other ${name} was found on PATH to hand this command to\n`);
   return 2;
