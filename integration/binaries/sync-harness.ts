@@ -97,9 +97,20 @@ export function run(command: string, args: string[], stdin: Buffer | undefined, 
   });
 }
 
-/** Our tar or rm in a child process (for another user, or for signals). */
+export const SEA = path.join(REPO, 'build', 'buildpack', 'bin', 'livereload');
+
+/**
+ * Our tar or rm in a child process (for another user, or for signals): the
+ * current sources bundled by esbuild, or with SYNC_HELPER=sea the built
+ * executable's tar/rm roles.
+ */
+export async function oursCommand(tool: 'tar' | 'rm'): Promise<string[]> {
+  return process.env.SYNC_HELPER === 'sea' ? [SEA, tool] : [process.execPath, await runnerBundle(), tool];
+}
+
 export async function runOurs(tool: 'tar' | 'rm', args: string[], stdin: Buffer | undefined, options: RunOptions = {}): Promise<Run> {
-  return run(process.execPath, [await runnerBundle(), tool, ...args], stdin, options);
+  const [command, ...prefix] = await oursCommand(tool);
+  return run(command!, [...prefix, ...args], stdin, options);
 }
 
 export function goAvailable(): boolean {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTemp, snapshot, tarEntry } from '../../src/sync/tar-fixture';
-import { hasSetpriv, isRoot, NON_ROOT, run, runnerBundle, runOurs, tempNames } from './sync-harness';
+import { hasSetpriv, isRoot, NON_ROOT, oursCommand, run, runOurs, tempNames } from './sync-harness';
 
 let dir: string;
 
@@ -28,7 +28,8 @@ describe('tar killed mid-stream', () => {
   ] as const)('on %s removes the partial temp file, keeps complete files and exits %i', async (signal, code) => {
     const root = path.join(dir, 'root');
     await fs.mkdir(root);
-    const child = spawn(process.execPath, [await runnerBundle(), 'tar', '-C', root, '-x', '-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const [command, ...prefix] = await oursCommand('tar');
+    const child = spawn(command!, [...prefix, '-C', root, '-x', '-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
