@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts', 'examples/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['src/**/*.test.ts', 'examples/**/*.test.ts', 'integration/bench/**/*.test.ts'] } },
       { test: { name: 'binaries', include: ['integration/binaries/**/*.test.ts'], testTimeout: 60_000 } },
       {
         test: {

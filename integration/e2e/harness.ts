@@ -21,6 +21,7 @@ export interface Provisioned {
   WATCHEXEC_ARCHIVE: string;
   WATCHEXEC_SHA256: string;
   WATCHEXEC_VERSION: string;
+  LIFECYCLE_TGZ: string;
 }
 
 export function provisioned(): Provisioned {
@@ -32,7 +33,7 @@ export function provisioned(): Provisioned {
     const match = /^(?:export\s+)?([A-Z_0-9]+)=(.*)$/.exec(line.trim());
     if (match) values[match[1]!] = match[2]!.replace(/^(["'])(.*)\1$/, '$2');
   }
-  const keys: (keyof Provisioned)[] = ['PACK', 'PACK_HOME', 'BUILDER', 'RUN_BASE', 'RUN_TINY', 'WATCHEXEC_ARCHIVE', 'WATCHEXEC_SHA256', 'WATCHEXEC_VERSION'];
+  const keys: (keyof Provisioned)[] = ['PACK', 'PACK_HOME', 'BUILDER', 'RUN_BASE', 'RUN_TINY', 'WATCHEXEC_ARCHIVE', 'WATCHEXEC_SHA256', 'WATCHEXEC_VERSION', 'LIFECYCLE_TGZ'];
   for (const key of keys) if (!values[key]) throw new Error(`${file} lacks ${key}`);
   return values as unknown as Provisioned;
 }
