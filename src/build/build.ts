@@ -7,7 +7,7 @@ import { parseBuildpackToml, type BuildpackDescriptor } from '../cnb/buildpack-t
 import type { BuildContext } from '../cnb/context';
 import { renderLaunchToml, type Process } from '../cnb/launch';
 import { readToml, writeFileAtomic } from '../cnb/toml-file';
-import type { DownloadOptions } from '../dependency/download';
+import { DEFAULT_DOWNLOAD_OPTIONS, type DownloadOptions } from '../dependency/download';
 import { resolveDependency } from '../dependency/resolve';
 import { BuildpackError, describe } from '../errors';
 import { formatElapsed, type Logger } from '../log/logger';
@@ -44,6 +44,7 @@ export async function build(ctx: BuildContext, log: Logger, options: BuildOption
     return;
   }
 
+  const locator = dependencyLocator({ env: ctx.env, platformDir: ctx.platformDir, buildpackDir: ctx.buildpackDir });
   log.process('Resolving watchexec version');
   const { dependency, reason } = resolveDependency({
     id: DEPENDENCY_NAME,
@@ -55,6 +56,7 @@ export async function build(ctx: BuildContext, log: Logger, options: BuildOption
     defaultVersion: descriptor.defaultVersions[DEPENDENCY_NAME],
   });
   log.subprocess(`Selected watchexec ${dependency.version} for ${ctx.target.os}/${ctx.target.arch} (${reason})`);
+  for (const problem of locator.problems) log.subprocess(`Warning: ${problem}`);
   log.break();
 
   const types = { launch: request.launch, build: request.build, cache: request.build };
@@ -63,7 +65,7 @@ export async function build(ctx: BuildContext, log: Logger, options: BuildOption
     dependency,
     types,
     log,
-    ...(options.download ? { download: options.download } : {}),
+    download: options.download ?? downloadOptions(settings),
   });
   log.break();
 
@@ -111,6 +113,18 @@ function syncProcesses(helper: string, existing: readonly Process[], log: Logger
     }
     return [{ type, command: [helper, type], args: [], default: false }];
   });
+}
+
+/** BP_DEPENDENCY_TIMEOUT bounds every wait on the server; BP_DEPENDENCY_RETRIES adds attempts. */
+function downloadOptions(settings: Settings): DownloadOptions {
+  const timeout = settings.downloadTimeoutMs;
+  return {
+    ...DEFAULT_DOWNLOAD_OPTIONS,
+    attempts: settings.downloadRetries + 1,
+    connectTimeoutMs: timeout,
+    headersTimeoutMs: timeout,
+    bodyTimeoutMs: timeout,
+  };
 }
 
 function watchOptions(settings: Settings, appDir: string) {

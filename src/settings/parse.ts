@@ -41,6 +41,16 @@ export function parseDurationMs(
   return ms;
 }
 
+/** A whole number such as `3`, between `range.min` and `range.max`. */
+export function parseCount(name: string, value: string, range: { min: number; max: number }): number {
+  const match = /^\d{1,9}$/.exec(value.trim());
+  const count = match ? Number(match[0]) : NaN;
+  if (!(count >= range.min && count <= range.max)) {
+    throw invalid(name, value, `expected a whole number between ${range.min} and ${range.max}`);
+  }
+  return count;
+}
+
 /** Renders milliseconds the way watchexec's time-span parser reads them. */
 export function formatDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;

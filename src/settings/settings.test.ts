@@ -44,6 +44,8 @@ describe('readSettings defaults', () => {
     vcsIgnore: false,
     syncHelper: true,
     syncWindowMs: 300,
+    downloadTimeoutMs: 30_000,
+    downloadRetries: 3,
     logLevel: 'INFO',
   };
 

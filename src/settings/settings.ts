@@ -9,6 +9,7 @@ import {
   invalid,
   parseBoolean,
   parseDurationMs,
+  parseCount,
   parseList,
   parseStopSignal,
 } from './parse';
@@ -35,6 +36,10 @@ export interface Settings {
   syncHelper: boolean;
   /** How long the app waits for the follow-up command of a Tilt or Skaffold sync. */
   syncWindowMs: number;
+  /** Longest wait for the dependency server: to connect, for headers, between body chunks. */
+  downloadTimeoutMs: number;
+  /** Retries of a download after network errors, timeouts and 5xx. */
+  downloadRetries: number;
   logLevel: LogLevel;
 }
 
@@ -51,6 +56,8 @@ export const SETTING_DEFAULTS = {
   BP_LIVE_RELOAD_VCS_IGNORE: 'false',
   BP_LIVE_RELOAD_SYNC_HELPER: 'true',
   BP_LIVE_RELOAD_SYNC_WINDOW: '300ms',
+  BP_DEPENDENCY_TIMEOUT: '30s',
+  BP_DEPENDENCY_RETRIES: '3',
   BP_LOG_LEVEL: 'INFO',
 } as const;
 
@@ -108,6 +115,16 @@ export function readSettings(env: Env, appDir: string): Settings {
       'ms',
       { minMs: 0, maxMs: 10_000 },
     ),
+    downloadTimeoutMs: parseDurationMs(
+      'BP_DEPENDENCY_TIMEOUT',
+      given(env, 'BP_DEPENDENCY_TIMEOUT') ?? SETTING_DEFAULTS.BP_DEPENDENCY_TIMEOUT,
+      's',
+      { minMs: 1000, maxMs: 10 * 60_000 },
+    ),
+    downloadRetries: parseCount('BP_DEPENDENCY_RETRIES', given(env, 'BP_DEPENDENCY_RETRIES') ?? SETTING_DEFAULTS.BP_DEPENDENCY_RETRIES, {
+      min: 0,
+      max: 10,
+    }),
     logLevel: readLogLevel(env),
   };
 }
