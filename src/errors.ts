@@ -7,6 +7,7 @@ export type ErrorKind =
   | 'procfile' // the app's Procfile cannot be parsed
   | 'buildpack-toml' // our own buildpack.toml is inconsistent
   | 'dependency' // no watchexec version matches, or its metadata is wrong
+  | 'binding' // a dependency-mirror or dependency-mapping binding cannot be used
   | 'download' // fetching the archive failed
   | 'checksum' // the archive does not match buildpack.toml
   | 'archive' // the archive is unsafe or lacks the binary

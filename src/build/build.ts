@@ -8,6 +8,7 @@ import type { BuildContext } from '../cnb/context';
 import { renderLaunchToml, type Process } from '../cnb/launch';
 import { readToml, writeFileAtomic } from '../cnb/toml-file';
 import { DEFAULT_DOWNLOAD_OPTIONS, type DownloadOptions } from '../dependency/download';
+import { dependencyLocator } from '../dependency/locate';
 import { resolveDependency } from '../dependency/resolve';
 import { BuildpackError, describe } from '../errors';
 import { formatElapsed, type Logger } from '../log/logger';
@@ -65,6 +66,7 @@ export async function build(ctx: BuildContext, log: Logger, options: BuildOption
     dependency,
     types,
     log,
+    locate: locator.locate,
     download: options.download ?? downloadOptions(settings),
   });
   log.break();

@@ -8,6 +8,7 @@ import { layerMetadata, renderLayerToml, type LayerTypes } from '../cnb/layer';
 import { readTomlIfExists, writeFileAtomic, type TomlTable } from '../cnb/toml-file';
 import { extractDependencyArchive } from '../archive/extract-dependency';
 import { DEFAULT_DOWNLOAD_OPTIONS, downloadVerified, type DownloadOptions } from '../dependency/download';
+import { redactCredentials, type Source } from '../dependency/redirect';
 import { BuildpackError, describe } from '../errors';
 import { formatElapsed, type Logger } from '../log/logger';
 
@@ -43,6 +44,8 @@ export async function provideWatchexecLayer(input: {
   types: LayerTypes;
   log: Logger;
   download?: DownloadOptions;
+  /** Where to fetch the archive from (offline copy, mapping, mirror); default: its buildpack.toml URI. */
+  locate?: (dependency: Dependency) => Promise<Source>;
 }): Promise<LayerResult> {
   const { layersDir, dependency, types, log } = input;
   const layerDir = path.join(layersDir, LAYER_NAME);
@@ -64,8 +67,11 @@ export async function provideWatchexecLayer(input: {
   try {
     const archive = path.join(staging, 'archive');
     const content = path.join(staging, 'layer');
-    log.subprocess(`Downloading ${dependency.uri}`);
-    const { bytes } = await downloadVerified(dependency.uri, archive, dependency.sha256, {
+    const source = input.locate ? await input.locate(dependency) : undefined;
+    if (source?.reason) log.subprocess(source.reason);
+    const uri = source?.uri ?? dependency.uri;
+    log.subprocess(`Downloading ${redactCredentials(uri)}`);
+    const { bytes } = await downloadVerified(uri, archive, dependency.sha256, {
       ...(input.download ?? DEFAULT_DOWNLOAD_OPTIONS),
       onRetry: (attempt, reason, waitMs) => log.subprocess(`Attempt ${attempt} failed (${reason}); retrying in ${formatElapsed(waitMs)}`),
     });
