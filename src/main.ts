@@ -1,19 +1,12 @@
 // The single executable behind bin/detect and bin/build. It picks its role
 // from the name it was invoked by (argv0), or from its first argument.
+// Each role's modules are imported only when that role runs: the in-image
+// roles (tar, rm, gate) start on every sync and restart, and should not pay
+// for the HTTP client or the xz decoder that only a cold build needs.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { build } from './build/build';
-import { renderBuildPlan } from './cnb/build-plan';
-import { buildContext, detectContext } from './cnb/context';
-import { detect } from './detect/detect';
 import { isBuildpackError } from './errors';
-import { createLogger } from './log/logger';
-import { readLogLevel } from './settings/settings';
-import { runGate } from './sync/gate';
-import { runRm } from './sync/rm-command';
 import type { CommandIO } from './sync/session';
-import { fileSession } from './sync/state';
-import { runTar } from './sync/tar-command';
 
 const STDIO: CommandIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 
@@ -32,6 +25,11 @@ function pickRole(argv0: string, args: readonly string[]): { role: Role; args: r
 }
 
 async function runDetect(args: readonly string[]): Promise<number> {
+  const [{ detectContext }, { detect }, { renderBuildPlan }] = await Promise.all([
+    import('./cnb/context'),
+    import('./detect/detect'),
+    import('./cnb/build-plan'),
+  ]);
   const ctx = detectContext(process.env, args, process.cwd());
   const result = detect(ctx.env, ctx.target);
   if (!result.pass) {
@@ -44,6 +42,12 @@ async function runDetect(args: readonly string[]): Promise<number> {
 }
 
 async function runBuild(args: readonly string[]): Promise<number> {
+  const [{ buildContext }, { build }, { createLogger }, { readLogLevel }] = await Promise.all([
+    import('./cnb/context'),
+    import('./build/build'),
+    import('./log/logger'),
+    import('./settings/settings'),
+  ]);
   const ctx = buildContext(process.env, args, process.cwd());
   let level: 'INFO' | 'DEBUG' = 'INFO';
   try {
@@ -68,11 +72,15 @@ export async function main(argv0: string, args: readonly string[]): Promise<numb
       case 'build':
         return await runBuild(picked.args);
       case 'gate':
-        return await runGate(picked.args, process.stderr);
-      case 'tar':
+        return await (await import('./sync/gate')).runGate(picked.args, process.stderr);
+      case 'tar': {
+        const [{ runTar }, { fileSession }] = await Promise.all([import('./sync/tar-command'), import('./sync/state')]);
         return await runTar(picked.args, STDIO, fileSession());
-      case 'rm':
+      }
+      case 'rm': {
+        const [{ runRm }, { fileSession }] = await Promise.all([import('./sync/rm-command'), import('./sync/state')]);
         return await runRm(picked.args, STDIO, fileSession());
+      }
     }
   } catch (error) {
     if (isBuildpackError(error)) {

@@ -4,7 +4,6 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
-import { XzReadableStream } from 'xz-decompress';
 
 export type Compression = 'xz' | 'gzip' | 'none';
 
@@ -36,6 +35,8 @@ export class SizeLimitError extends Error {
 export async function* decompressedChunks(file: string, compression: Compression, limit: number): AsyncGenerator<Uint8Array> {
   let source: AsyncIterable<Uint8Array>;
   if (compression === 'xz') {
+    // Loaded on demand: it compiles a WebAssembly module when imported.
+    const { XzReadableStream } = await import('xz-decompress');
     const web = Readable.toWeb(createReadStream(file)) as unknown as ReadableStream<Uint8Array>;
     source = Readable.fromWeb(new XzReadableStream(web) as unknown as WebReadableStream<Uint8Array>);
   } else if (compression === 'gzip') {

@@ -7,7 +7,7 @@ import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { BuildpackError, describe } from '../errors';
 
 export interface DownloadOptions {
@@ -63,6 +63,8 @@ export async function downloadVerified(
     throw new BuildpackError('download', `cannot download ${uri}: only https://, http:// and file:// URIs are supported`);
   }
 
+  // undici is loaded on demand: a warm build, which downloads nothing, never needs it.
+  const { EnvHttpProxyAgent, interceptors, request } = await import('undici');
   const dispatcher =
     url.protocol === 'file:'
       ? undefined
@@ -73,7 +75,7 @@ export async function downloadVerified(
     for (let attempt = 1; ; attempt++) {
       try {
         const { bytes, sha256 } = dispatcher
-          ? await fetchOnce(url, destination, dispatcher, options)
+          ? await fetchOnce(url, destination, dispatcher, request, options)
           : await copyOnce(url, destination);
         if (sha256 !== expectedSha256) {
           throw new BuildpackError(
@@ -111,6 +113,7 @@ async function fetchOnce(
   url: URL,
   destination: string,
   dispatcher: Dispatcher,
+  request: typeof import('undici').request,
   options: DownloadOptions,
 ): Promise<{ bytes: number; sha256: string }> {
   const response = await request(url, {
