@@ -22,6 +22,7 @@ export interface Provisioned {
   WATCHEXEC_SHA256: string;
   WATCHEXEC_VERSION: string;
   LIFECYCLE_TGZ: string;
+  BUILD_IMAGE: string;
 }
 
 export function provisioned(): Provisioned {
@@ -33,7 +34,7 @@ export function provisioned(): Provisioned {
     const match = /^(?:export\s+)?([A-Z_0-9]+)=(.*)$/.exec(line.trim());
     if (match) values[match[1]!] = match[2]!.replace(/^(["'])(.*)\1$/, '$2');
   }
-  const keys: (keyof Provisioned)[] = ['PACK', 'PACK_HOME', 'BUILDER', 'RUN_BASE', 'RUN_TINY', 'WATCHEXEC_ARCHIVE', 'WATCHEXEC_SHA256', 'WATCHEXEC_VERSION', 'LIFECYCLE_TGZ'];
+  const keys: (keyof Provisioned)[] = ['PACK', 'PACK_HOME', 'BUILDER', 'RUN_BASE', 'RUN_TINY', 'WATCHEXEC_ARCHIVE', 'WATCHEXEC_SHA256', 'WATCHEXEC_VERSION', 'LIFECYCLE_TGZ', 'BUILD_IMAGE'];
   for (const key of keys) if (!values[key]) throw new Error(`${file} lacks ${key}`);
   return values as unknown as Provisioned;
 }
@@ -82,6 +83,8 @@ export async function testBuildpack(p: Provisioned): Promise<string> {
 
 export interface PackBuildOptions {
   image: string;
+  /** Defaults to the provisioned builder. */
+  builder?: string;
   app: string;
   buildpacks: string[];
   env?: Record<string, string>;
@@ -89,13 +92,37 @@ export interface PackBuildOptions {
 }
 
 export async function packBuild(p: Provisioned, options: PackBuildOptions): Promise<{ exitCode: number; log: string }> {
-  const args = ['build', options.image, '--path', options.app, '--builder', p.BUILDER, '--pull-policy', 'never', '--trust-builder', '--trust-extra-buildpacks', '--network', 'none'];
+  const args = ['build', options.image, '--path', options.app, '--builder', options.builder ?? p.BUILDER, '--pull-policy', 'never', '--trust-builder', '--trust-extra-buildpacks', '--network', 'none'];
   args.push('--volume', `${path.dirname(p.WATCHEXEC_ARCHIVE)}:${DEPS_MOUNT}:ro`);
   for (const bp of options.buildpacks) args.push('--buildpack', bp);
   for (const [k, v] of Object.entries(options.env ?? {})) args.push('--env', `${k}=${v}`);
   if (options.runImage) args.push('--run-image', options.runImage);
   const result = await execa(p.PACK, args, { env: { PACK_HOME: p.PACK_HOME }, reject: false, all: true, timeout: 600_000 });
   return { exitCode: result.exitCode ?? -1, log: result.all ?? '' };
+}
+
+/** A builder made with the real `pack builder create` from the provisioned images and lifecycle. */
+export async function createBuilder(
+  p: Provisioned,
+  name: string,
+  buildpacks: { uri: string; id: string; version: string; optional?: boolean }[],
+): Promise<void> {
+  const dir = await tempDir('builder');
+  const toml = [
+    ...buildpacks.map((b) => `[[buildpacks]]\nuri = "${b.uri}"\n`),
+    '[[order]]',
+    ...buildpacks.map((b) => `[[order.group]]\nid = "${b.id}"\nversion = "${b.version}"\noptional = ${b.optional === true}\n`),
+    `[build]\nimage = "${p.BUILD_IMAGE}"\n`,
+    `[[run.images]]\nimage = "${p.RUN_BASE}"\n`,
+    `[lifecycle]\nuri = "${p.LIFECYCLE_TGZ}"\n`,
+  ].join('\n');
+  await fs.writeFile(path.join(dir, 'builder.toml'), toml);
+  const result = await execa(p.PACK, ['builder', 'create', name, '--config', path.join(dir, 'builder.toml'), '--pull-policy', 'never'], {
+    env: { PACK_HOME: p.PACK_HOME },
+    reject: false,
+    all: true,
+  });
+  if (result.exitCode !== 0) throw new Error(`pack builder create ${name} failed:\n${result.all}`);
 }
 
 export interface BuildMetadata {
