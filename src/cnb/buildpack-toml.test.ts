@@ -12,7 +12,12 @@ describe("the repository's buildpack.toml", () => {
   const descriptor = parseBuildpackToml(parseToml(readFileSync(BUILDPACK_TOML, 'utf8'), BUILDPACK_TOML, 'buildpack-toml'), BUILDPACK_TOML);
 
   it('has the buildpack identity', () => {
-    expect(descriptor).toMatchObject({ id: 'livereload/watchexec', name: 'Live Reload Buildpack for watchexec', version: '0.1.0' });
+    expect(descriptor).toMatchObject({
+      id: 'livereload/watchexec',
+      name: 'Live Reload Buildpack for watchexec',
+      version: '0.1.0',
+      homepage: 'https://github.com/livereload-buildpacks/watchexec',
+    });
   });
 
   it('ships 2.5.1, 2.5.0 and 2.4.1 for amd64 and arm64, default 2.5.1', () => {

@@ -25,6 +25,7 @@ export interface BuildpackDescriptor {
   id: string;
   name: string;
   version: string;
+  homepage?: string;
   dependencies: Dependency[];
   defaultVersions: Record<string, string>;
 }
@@ -94,6 +95,7 @@ export function parseBuildpackToml(table: TomlTable, file: string): BuildpackDes
     id: typeof buildpack.id === 'string' ? buildpack.id : fail('[buildpack] id must be a string'),
     name: typeof buildpack.name === 'string' ? buildpack.name : String(buildpack.id),
     version: typeof buildpack.version === 'string' ? buildpack.version : fail('[buildpack] version must be a string'),
+    ...(typeof buildpack.homepage === 'string' && buildpack.homepage !== '' ? { homepage: buildpack.homepage } : {}),
     dependencies,
     defaultVersions: rawDefaults as Record<string, string>,
   };
