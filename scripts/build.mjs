@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
 import { inject } from 'postject';
+import { bundleManifest } from './bundle-manifest.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const NODE_VERSION = '24.21.0';
@@ -59,8 +60,8 @@ async function nodeBinary(target) {
 }
 
 /** Identifies what the executable is made of, so an image rebuild can reuse the helper layer. */
-async function buildId() {
-  const hash = createHash('sha256').update(NODE_VERSION);
+async function buildId(manifest) {
+  const hash = createHash('sha256').update(NODE_VERSION).update(JSON.stringify(manifest));
   const files = (await fs.readdir(path.join(root, 'src'), { recursive: true })).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
   for (const file of [...files.map((f) => path.join('src', f)), 'package-lock.json']) {
     hash.update(file).update(await fs.readFile(path.join(root, file)));
@@ -70,8 +71,7 @@ async function buildId() {
 
 async function bundle() {
   const file = path.join(outDir, 'dist', 'livereload.cjs');
-  await esbuild({
-    define: { __LIVERELOAD_BUILD_ID__: JSON.stringify(await buildId()) },
+  const options = {
     entryPoints: [path.join(root, 'src', 'entry.ts')],
     outfile: file,
     bundle: true,
@@ -81,7 +81,25 @@ async function bundle() {
     legalComments: 'linked',
     metafile: true,
     logLevel: 'warning',
-  }).then((result) => fs.writeFile(path.join(outDir, 'dist', 'meta.json'), JSON.stringify(result.metafile)));
+  };
+  // The SBOM of the sync-helper layer lists what is in the bundle, so the bundle
+  // must carry that list: a first pass (nothing written) finds the bundled npm
+  // packages in esbuild's metafile, the second embeds them as a constant.
+  // Node's license: MIT (its LICENSE file; bundled third-party code has its own notices).
+  const node = { version: NODE_VERSION, license: 'MIT' };
+  const probe = await esbuild({ ...options, write: false });
+  const manifest = await bundleManifest({ root, metafile: probe.metafile, node });
+  const result = await esbuild({
+    ...options,
+    define: {
+      __LIVERELOAD_BUILD_ID__: JSON.stringify(await buildId(manifest)),
+      __LIVERELOAD_BUNDLE_MANIFEST__: JSON.stringify(manifest),
+    },
+  });
+  const check = await bundleManifest({ root, metafile: result.metafile, node });
+  if (JSON.stringify(check) !== JSON.stringify(manifest)) throw new Error('the bundle changed between the two esbuild passes');
+  await fs.writeFile(path.join(outDir, 'dist', 'meta.json'), JSON.stringify(result.metafile));
+  await fs.writeFile(path.join(outDir, 'dist', 'bundle-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return file;
 }
 

@@ -17,10 +17,13 @@ import { reloadableProcesses } from '../processes/reloadable';
 import { chooseProcesses } from '../processes/sources';
 import { formatDuration } from '../settings/parse';
 import { readSettings, type Settings } from '../settings/settings';
+import { embeddedManifest } from '../sbom/components';
+import { syncHelperLayerSbom, watchexecLayerSbom } from '../sbom/layers';
+import { writeLayerSboms } from '../sbom/write';
 import { watchexecArgs } from '../watchexec/args';
 import { DEPENDENCY_NAME, mergeWatchexecEntries } from './plan-request';
-import { provideSyncHelperLayer } from './sync-helper-layer';
-import { provideWatchexecLayer } from './watchexec-layer';
+import { HELPER_LAYER, provideSyncHelperLayer } from './sync-helper-layer';
+import { LAYER_NAME, provideWatchexecLayer } from './watchexec-layer';
 
 export interface BuildOptions {
   download?: DownloadOptions;
@@ -69,6 +72,9 @@ export async function build(ctx: BuildContext, log: Logger, options: BuildOption
     locate: locator.locate,
     download: options.download ?? downloadOptions(settings),
   });
+  // SBOMs on every build, reused layers included: the lifecycle reads them each time.
+  const watchexecSbom = watchexecLayerSbom(descriptor, path.join(ctx.layersDir, LAYER_NAME), dependency);
+  log.debug(`Wrote the layer SBOM: ${(await writeLayerSboms(ctx.layersDir, LAYER_NAME, watchexecSbom)).join(', ')}`);
   log.break();
 
   const chosen = chooseProcesses({
@@ -87,6 +93,10 @@ export async function build(ctx: BuildContext, log: Logger, options: BuildOption
     const helper = settings.syncHelper
       ? await provideSyncHelperLayer({ layersDir: ctx.layersDir, executable: options.executable ?? process.execPath, log })
       : undefined;
+    if (helper) {
+      const sbom = syncHelperLayerSbom(descriptor, path.join(ctx.layersDir, HELPER_LAYER), helper, embeddedManifest());
+      log.debug(`Wrote the layer SBOM: ${(await writeLayerSboms(ctx.layersDir, HELPER_LAYER, sbom)).join(', ')}`);
+    }
     const watchexec = [layer.binary, ...watchexecArgs(dependency.version, watchOptions(settings, ctx.appDir))];
     const gate = helper
       ? [helper, 'gate', '--settle', formatDuration(settings.debounceMs + SETTLE_MARGIN_MS), '--follow-up', formatDuration(settings.syncWindowMs), '--']
