@@ -112,6 +112,8 @@ for cand in $(candidates); do
 done
 [[ -n "$V" ]] || die "no lifecycle $SERIES version could be built (see warnings above)"
 printf '%s\n' "$V" | write_if_changed "$OUT_DIR/resolved-version" || true
+# A stable name for builder.toml files that cannot expand variables (examples/builder/).
+ln -sfn "$(basename "$(tgz_for "$V")")" "$OUT_DIR/lifecycle.tgz"
 
 env_fragment lifecycle "LIFECYCLE_VERSION=${V#v}" "LIFECYCLE_TGZ=$(tgz_for "$V")"
 step_done "$V"
