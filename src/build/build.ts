@@ -136,6 +136,7 @@ function downloadOptions(settings: Settings): DownloadOptions {
     connectTimeoutMs: timeout,
     headersTimeoutMs: timeout,
     bodyTimeoutMs: timeout,
+    timeoutSetting: 'BP_DEPENDENCY_TIMEOUT',
   };
 }
 

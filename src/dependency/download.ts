@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import type { Dispatcher } from 'undici';
 import { BuildpackError, describe } from '../errors';
+import { formatDuration } from '../settings/parse';
 
 export interface DownloadOptions {
   attempts: number;
@@ -20,6 +21,10 @@ export interface DownloadOptions {
   /** Longest silence allowed while the body streams. */
   bodyTimeoutMs: number;
   maxRedirects: number;
+  /** Largest body accepted (default MAX_DOWNLOAD_BYTES): an endless or huge body must not fill the disk. */
+  maxBytes?: number;
+  /** The setting that sets the timeouts, named in timeout messages. */
+  timeoutSetting?: string;
   /** Called before each retry, for the build log. */
   onRetry?: (attempt: number, reason: string, waitMs: number) => void;
 }
@@ -32,6 +37,9 @@ export const DEFAULT_DOWNLOAD_OPTIONS: DownloadOptions = {
   bodyTimeoutMs: 30_000,
   maxRedirects: 5,
 };
+
+/** As much as the extractor accepts decompressed: a larger archive cannot be a valid one. */
+export const MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024;
 
 /** A failure worth another try (network trouble, 5xx), or not (4xx, checksum). */
 class AttemptError extends Error {
@@ -76,7 +84,7 @@ export async function downloadVerified(
       try {
         const { bytes, sha256 } = dispatcher
           ? await fetchOnce(url, destination, dispatcher, request, options)
-          : await copyOnce(url, destination);
+          : await copyOnce(url, destination, options.maxBytes ?? MAX_DOWNLOAD_BYTES);
         if (sha256 !== expectedSha256) {
           throw new BuildpackError(
             'checksum',
@@ -88,7 +96,7 @@ export async function downloadVerified(
         await fs.rm(destination, { force: true });
         if (error instanceof BuildpackError) throw error;
         const retryable = error instanceof AttemptError ? error.retryable : isTransient(error);
-        const reason = describe(error);
+        const reason = describeFailure(error, options);
         if (!retryable || attempt >= options.attempts) {
           const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
           throw new BuildpackError('download', `cannot download ${uri}${tries}: ${reason}`, { cause: error });
@@ -103,10 +111,25 @@ export async function downloadVerified(
   }
 }
 
-/** Network trouble is worth another try; a redirect loop or a bad request is not. */
+/** Network trouble is worth another try; a redirect loop, a bad request or a certificate that does not verify is not. */
 function isTransient(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /CERT|_SIGNATURE|^ERR_TLS_/.test(code)) return false;
   return code !== 'UND_ERR_INVALID_ARG' && !(error instanceof Error && error.message === 'max redirects');
+}
+
+/** undici's timeout errors say which wait ran out, and how long it was. */
+function describeFailure(error: unknown, options: DownloadOptions): string {
+  const code = (error as { code?: unknown }).code;
+  const setting = options.timeoutSetting ? ` (${options.timeoutSetting})` : '';
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return `no response within ${formatDuration(options.headersTimeoutMs)}${setting}`;
+  if (code === 'UND_ERR_BODY_TIMEOUT') return `the body stalled for more than ${formatDuration(options.bodyTimeoutMs)}${setting}`;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return `could not connect within ${formatDuration(options.connectTimeoutMs)}${setting}`;
+  return describe(error);
+}
+
+function mebibytes(bytes: number): string {
+  return `${Math.round(bytes / 1024 / 1024)} MiB`;
 }
 
 async function fetchOnce(
@@ -131,29 +154,39 @@ async function fetchOnce(
     }
     throw new AttemptError(status, response.statusCode >= 500 || response.statusCode === 429);
   }
-  const result = await hashInto(response.body, destination);
+  const limit = options.maxBytes ?? MAX_DOWNLOAD_BYTES;
   const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    response.body.destroy();
+    throw new AttemptError(`the server announces ${declared} bytes, more than ${mebibytes(limit)}`, false);
+  }
+  const result = await hashInto(response.body, destination, limit);
   if (Number.isFinite(declared) && declared !== result.bytes) {
     throw new AttemptError(`the body ended after ${result.bytes} of ${declared} bytes`, true);
   }
   return result;
 }
 
-async function copyOnce(url: URL, destination: string): Promise<{ bytes: number; sha256: string }> {
+async function copyOnce(url: URL, destination: string, limit: number): Promise<{ bytes: number; sha256: string }> {
   try {
-    return await hashInto(createReadStream(fileURLToPath(url)), destination);
+    return await hashInto(createReadStream(fileURLToPath(url)), destination, limit);
   } catch (error) {
+    if (error instanceof AttemptError) throw error;
     throw new AttemptError(describe(error), false);
   }
 }
 
-async function hashInto(body: NodeJS.ReadableStream, destination: string): Promise<{ bytes: number; sha256: string }> {
+async function hashInto(body: NodeJS.ReadableStream, destination: string, limit: number): Promise<{ bytes: number; sha256: string }> {
   const hash = createHash('sha256');
   let bytes = 0;
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
       bytes += chunk.length;
+      if (bytes > limit) {
+        callback(new AttemptError(`the body is larger than ${mebibytes(limit)}`, false));
+        return;
+      }
+      hash.update(chunk);
       callback(null, chunk);
     },
   });
