@@ -7,12 +7,12 @@
 //
 // Options: --target linux/<arch> (repeatable; default: buildpack.toml's [[targets]]),
 // --buildpack DIR (default: package.toml's [buildpack] uri, i.e. build/buildpack from
-// `npm run build`), --output DIR (default build/packages).
+// `npm run build`), --output DIR (default build/packages), --cache DIR (verified
+// archives for offline packages; default .cache/dependencies).
 //
 // The offline archives are fetched through the same redirection the build uses
 // (BP_DEPENDENCY_MIRROR[_<HOST>], and dependency-mapping / dependency-mirror bindings
-// under $SERVICE_BINDING_ROOT), verified against buildpack.toml's sha256, and cached
-// in .cache/dependencies/.
+// under $SERVICE_BINDING_ROOT), verified against buildpack.toml's sha256, and cached.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, promises as fs, readFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ import { parse, stringify } from 'smol-toml';
 import { readBindings } from '../src/cnb/bindings';
 import { parseBuildpackToml, type Dependency } from '../src/cnb/buildpack-toml';
 import { downloadVerified } from '../src/dependency/download';
-import { archiveFileName, offlineArchivePath, offlineTomlPath, renderOfflineToml } from '../src/dependency/offline';
+import { archiveFileName, OFFLINE_DIR, offlineArchivePath, offlineTomlPath, renderOfflineToml } from '../src/dependency/offline';
 import { chooseSource, MAPPING_BINDING_TYPE, MIRROR_BINDING_TYPE, redactCredentials, redirection, type Redirection } from '../src/dependency/redirect';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -31,6 +31,7 @@ interface Options {
   targets: string[];
   buildpack: string;
   output: string;
+  cache: string;
 }
 
 function log(message: string): void {
@@ -43,7 +44,7 @@ function usage(problem: string): never {
 }
 
 function readOptions(argv: string[], packageToml: Record<string, unknown>): Options {
-  const options: Options = { offline: false, targets: [], buildpack: '', output: path.join(ROOT, 'build', 'packages') };
+  const options: Options = { offline: false, targets: [], buildpack: '', output: path.join(ROOT, 'build', 'packages'), cache: path.join(ROOT, '.cache', 'dependencies') };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => argv[++i] ?? usage(`${arg} needs a value`);
@@ -51,6 +52,7 @@ function readOptions(argv: string[], packageToml: Record<string, unknown>): Opti
     else if (arg === '--target') options.targets.push(value());
     else if (arg === '--buildpack') options.buildpack = path.resolve(value());
     else if (arg === '--output') options.output = path.resolve(value());
+    else if (arg === '--cache') options.cache = path.resolve(value());
     else usage(`unknown argument ${JSON.stringify(arg)}`);
   }
   if (!options.buildpack) {
@@ -83,22 +85,24 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** The archive in .cache/dependencies/<sha256>/<file>: reused when it still matches, else fetched and verified. */
-async function fetchArchive(dependency: Dependency, redirect: Redirection): Promise<{ file: string; from: string }> {
-  const file = path.join(ROOT, '.cache', offlineArchivePath(dependency));
+/** The archive in <cache>/<sha256>/<file>: reused when it still matches, else fetched and verified. */
+async function fetchArchive(dependency: Dependency, redirect: Redirection, cache: string): Promise<{ file: string; from: string }> {
+  const file = path.join(cache, path.relative(OFFLINE_DIR, offlineArchivePath(dependency)));
   const source = chooseSource(dependency, redirect, undefined);
   if (existsSync(file) && (await sha256Of(file)) === dependency.sha256) {
-    log(`  cached ${path.relative(ROOT, file)}`);
+    log(`  cached ${file}`);
     return { file, from: source.uri };
   }
   if (source.reason) log(`  ${source.reason}`);
   log(`  downloading ${redactCredentials(source.uri)}`);
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const partial = `${file}.partial`;
+  // Fetched beside the cache and moved in once verified: a bad download leaves nothing.
+  await fs.mkdir(cache, { recursive: true });
+  const partial = path.join(cache, `.${dependency.sha256}.partial`);
   const { bytes } = await downloadVerified(source.uri, partial, dependency.sha256).catch((error: unknown) => {
     const hint = source.via === 'original' ? ' (set BP_DEPENDENCY_MIRROR, or a dependency-mapping binding under $SERVICE_BINDING_ROOT, to fetch it elsewhere)' : '';
     throw new Error(`${error instanceof Error ? error.message : String(error)}${hint}`, { cause: error });
   });
+  await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.rename(partial, file);
   log(`  verified sha256:${dependency.sha256} (${bytes} bytes)`);
   return { file, from: source.uri };
@@ -123,11 +127,11 @@ async function stage(options: Options, staging: string, targets: string[]): Prom
   return dir;
 }
 
-async function embed(dependencies: Dependency[], targetDir: string, redirect: Redirection): Promise<string[]> {
+async function embed(dependencies: Dependency[], targetDir: string, redirect: Redirection, cache: string): Promise<string[]> {
   const embedded: string[] = [];
   for (const dependency of dependencies) {
     log(`embedding ${dependency.id} ${dependency.version} for ${dependency.os}/${dependency.arch} (${archiveFileName(dependency.uri)})`);
-    const { file, from } = await fetchArchive(dependency, redirect);
+    const { file, from } = await fetchArchive(dependency, redirect, cache);
     const copy = path.join(targetDir, offlineArchivePath(dependency));
     await fs.mkdir(path.dirname(copy), { recursive: true });
     await fs.rm(copy, { force: true });
@@ -169,7 +173,7 @@ async function main(): Promise<void> {
     for (const target of targets) {
       const [os, arch] = target.split('/') as [string, string];
       const embedded = options.offline
-        ? await embed(descriptor.dependencies.filter((d) => d.os === os && d.arch === arch), path.join(dir, target), redirect)
+        ? await embed(descriptor.dependencies.filter((d) => d.os === os && d.arch === arch), path.join(dir, target), redirect, options.cache)
         : [];
       const out = path.join(options.output, `${base}-${os}-${arch}.cnb`);
       const partial = path.join(staging, path.basename(out));
