@@ -90,14 +90,20 @@ describe('bin/build (built SEA, run as the lifecycle runs it)', () => {
     expect(reload).toEqual(expect.arrayContaining(['--restart', '--watch', ws.app, '--shell', 'none', '--no-vcs-ignore']));
     expect(launch.processes[1]!.command).toEqual(['python3', 'server.py', '--port', '8080']);
     expect(result.stdout).toMatch(/reload-web \(default\): .*watchexec --restart .* -- python3 server.py --port 8080/);
-    // Nothing but the layer, its toml and launch.toml.
+    // Nothing but the layers, their tomls and SBOMs, and launch.toml.
     expect(await listTree(ws.layers)).toEqual([
       'launch.toml',
       'sync-helper',
+      'sync-helper.sbom.cdx.json',
+      'sync-helper.sbom.spdx.json',
+      'sync-helper.sbom.syft.json',
       'sync-helper.toml',
       'sync-helper/bin',
       'sync-helper/bin/livereload',
       'watchexec',
+      'watchexec.sbom.cdx.json',
+      'watchexec.sbom.spdx.json',
+      'watchexec.sbom.syft.json',
       'watchexec.toml',
       'watchexec/LICENSE',
       'watchexec/bin',
