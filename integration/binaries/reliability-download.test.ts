@@ -30,12 +30,12 @@ import {
   makeWorkspace,
   requireBuiltBinary,
   runBuild,
-  tempDir,
   writePlan,
   type Run,
   type TestArchive,
   type Workspace,
 } from './harness';
+import { snapshot, tempDirs } from './reliability-helpers';
 
 const NEW = '/watchexec-2.5.1.tar.xz';
 const OLD = '/watchexec-2.4.1.tar.xz';
@@ -48,30 +48,16 @@ let older: TestArchive;
 let body: Buffer;
 let bp: string;
 
-/** Every path under dir with its type, mode and content digest: equal snapshots mean nothing changed. */
-async function snapshot(root: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const rel of await listTree(root)) {
-    const file = path.join(root, rel);
-    const stat = await fs.lstat(file);
-    const mode = (stat.mode & 0o7777).toString(8);
-    if (stat.isSymbolicLink()) out[rel] = `link -> ${await fs.readlink(file)}`;
-    else if (stat.isDirectory()) out[rel] = `dir ${mode}`;
-    else out[rel] = `file ${mode} ${createHash('sha256').update(await fs.readFile(file)).digest('hex')}`;
-  }
-  return out;
-}
-
-/** Temp dirs made here (each workspace holds a copy of the 100 MB executable): removed after the file. */
-const made: string[] = [];
-async function temp(name: string): Promise<string> {
-  const created = await tempDir(`dl-${name}`);
-  made.push(created);
-  return created;
-}
+const dirs = tempDirs('dl');
+const temp = dirs.make;
 
 async function workspace(name: string, settings: Record<string, string> = {}): Promise<Workspace> {
-  const ws = await makeWorkspace(await temp(name), { BP_LIVE_RELOAD_ENABLED: 'true', BP_DEPENDENCY_RETRIES: '1', ...settings });
+  const ws = await makeWorkspace(await temp(name), {
+    BP_LIVE_RELOAD_ENABLED: 'true',
+    BP_LIVE_RELOAD_SYNC_HELPER: 'false', // no 100 MB copy of the executable per workspace
+    BP_DEPENDENCY_RETRIES: '1',
+    ...settings,
+  });
   await writePlan(ws, LAUNCH_PLAN);
   await fs.writeFile(path.join(ws.app, 'Procfile'), 'web: python3 server.py\n');
   return ws;
@@ -129,7 +115,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await proxy?.close();
-  await Promise.all(made.map((d) => fs.rm(d, { recursive: true, force: true })));
+  await dirs.cleanup();
 });
 
 beforeEach(async () => {

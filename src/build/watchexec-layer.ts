@@ -102,8 +102,12 @@ async function placeBinary(content: string, uri: string): Promise<void> {
   if ((stat.mode & 0o111) === 0) {
     throw new BuildpackError('archive', `archive ${uri}: "watchexec" is not executable (mode ${(stat.mode & 0o777).toString(8)}); nothing was installed`);
   }
-  await fs.mkdir(path.join(content, 'bin'), { recursive: true });
-  await fs.rename(extracted, path.join(content, 'bin', 'watchexec'));
+  try {
+    await fs.mkdir(path.join(content, 'bin'), { recursive: true });
+    await fs.rename(extracted, path.join(content, 'bin', 'watchexec'));
+  } catch (error) {
+    throw new BuildpackError('archive', `archive ${uri}: cannot place "watchexec" in bin/ (${describe(error)}); nothing was installed`, { cause: error });
+  }
 }
 
 /** Replaces `layerDir` by `content`; the old layer is only removed once the new one is in place. */
