@@ -71,12 +71,13 @@ export async function runPackager(args: string[], env: Record<string, string> = 
 }
 
 export interface PackOptions {
-  network: 'none' | 'host';
+  /** For `pack build`: none (offline) or host (reaches 127.0.0.1). */
+  network?: 'none' | 'host';
   volumes?: string[];
 }
 
-export async function pack(p: Provisioned, args: string[], options: PackOptions): Promise<{ exitCode: number; log: string }> {
-  const all = [...args, '--pull-policy', 'never', '--network', options.network];
+export async function pack(p: Provisioned, args: string[], options: PackOptions = {}): Promise<{ exitCode: number; log: string }> {
+  const all = [...args, '--pull-policy', 'never', ...(options.network ? ['--network', options.network] : [])];
   for (const volume of options.volumes ?? []) all.push('--volume', volume);
   const result = await execa(p.PACK, all, { env: { PACK_HOME: p.PACK_HOME }, reject: false, all: true, timeout: 600_000 });
   return { exitCode: result.exitCode ?? -1, log: result.all ?? '' };
