@@ -13,7 +13,7 @@ import { resolveDependency } from '../dependency/resolve';
 import { BuildpackError, describe } from '../errors';
 import { formatElapsed, type Logger } from '../log/logger';
 import { parseProcfile, type ProcfileProcess } from '../processes/procfile';
-import { reloadableProcesses } from '../processes/reloadable';
+import { checkReloadableTypes, reloadableProcesses } from '../processes/reloadable';
 import { chooseProcesses } from '../processes/sources';
 import { formatDuration } from '../settings/parse';
 import { readSettings, type Settings } from '../settings/settings';
@@ -48,6 +48,15 @@ export async function build(ctx: BuildContext, log: Logger, options: BuildOption
     return;
   }
 
+  // The processes are checked before anything is downloaded or written: a bad Procfile leaves no layer.
+  const chosen = chooseProcesses({
+    fromPlan: request.processes,
+    enabled: settings.enabled,
+    command: settings.command,
+    procfile: await readProcfile(ctx.appDir),
+  });
+  checkReloadableTypes(chosen.processes);
+
   const locator = dependencyLocator({ env: ctx.env, platformDir: ctx.platformDir, buildpackDir: ctx.buildpackDir });
   log.process('Resolving watchexec version');
   const { dependency, reason } = resolveDependency({
@@ -77,12 +86,6 @@ export async function build(ctx: BuildContext, log: Logger, options: BuildOption
   log.debug(`Wrote the layer SBOM: ${(await writeLayerSboms(ctx.layersDir, LAYER_NAME, watchexecSbom)).join(', ')}`);
   log.break();
 
-  const chosen = chooseProcesses({
-    fromPlan: request.processes,
-    enabled: settings.enabled,
-    command: settings.command,
-    procfile: await readProcfile(ctx.appDir),
-  });
   if (chosen.processes.length === 0) {
     log.process(
       settings.enabled

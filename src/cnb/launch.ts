@@ -13,8 +13,14 @@ export interface Process {
 
 const PROCESS_TYPE = /^[A-Za-z0-9._-]+$/;
 
-/** Type names the spec allows: letters, digits, `.`, `_` and `-`. */
+/**
+ * Type names the spec allows: letters, digits, `.`, `_` and `-`; but not `.` or `..`, which the
+ * exporter would write as /cnb/process/. and /cnb/process/.. (the directory and its parent).
+ */
 export function checkProcessType(type: string, source: string, kind: 'procfile' | 'plan'): void {
+  if (type === '.' || type === '..') {
+    throw new BuildpackError(kind, `${source}: process type ${JSON.stringify(type)} is not allowed; it cannot be a file name in /cnb/process`);
+  }
   if (!PROCESS_TYPE.test(type)) {
     throw new BuildpackError(
       kind,

@@ -16,11 +16,8 @@ export function defaultType(processes: readonly Process[]): string | undefined {
   return processes.length === 1 ? processes[0]!.type : undefined;
 }
 
-/**
- * `watchexec` is its argv up to (not including) `--`; `gate`, when given, is
- * put between `--` and the command (see sync/state.ts for why).
- */
-export function reloadableProcesses(processes: readonly Process[], watchexec: readonly string[], gate: readonly string[] = []): Process[] {
+/** Refuses a declared `reload-T` next to `T`: it is the name this buildpack writes for T's reloadable process. */
+export function checkReloadableTypes(processes: readonly Process[]): void {
   const declared = new Set(processes.map((p) => p.type));
   const clash = processes.find((p) => declared.has(`${RELOAD_PREFIX}${p.type}`));
   if (clash) {
@@ -29,6 +26,14 @@ export function reloadableProcesses(processes: readonly Process[], watchexec: re
       `process type "${RELOAD_PREFIX}${clash.type}" is declared by the app, but it is the name of the reloadable process this buildpack writes for "${clash.type}"; rename it`,
     );
   }
+}
+
+/**
+ * `watchexec` is its argv up to (not including) `--`; `gate`, when given, is
+ * put between `--` and the command (see sync/state.ts for why).
+ */
+export function reloadableProcesses(processes: readonly Process[], watchexec: readonly string[], gate: readonly string[] = []): Process[] {
+  checkReloadableTypes(processes);
   const chosen = defaultType(processes);
   return processes.flatMap((p): Process[] => {
     const plain: Process = { ...p, default: false };
