@@ -22,7 +22,7 @@ import { readBindings } from '../src/cnb/bindings';
 import { parseBuildpackToml, type Dependency } from '../src/cnb/buildpack-toml';
 import { downloadVerified } from '../src/dependency/download';
 import { archiveFileName, OFFLINE_DIR, offlineArchivePath, offlineTomlPath, renderOfflineToml } from '../src/dependency/offline';
-import { chooseSource, MAPPING_BINDING_TYPE, MIRROR_BINDING_TYPE, redactCredentials, redirection, type Redirection } from '../src/dependency/redirect';
+import { chooseSource, MAPPING_BINDING_TYPE, MIRROR_BINDING_TYPE, redactCredentials, redactedError, redirection, type Redirection } from '../src/dependency/redirect';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -100,7 +100,8 @@ async function fetchArchive(dependency: Dependency, redirect: Redirection, cache
   const partial = path.join(cache, `.${dependency.sha256}.partial`);
   const { bytes } = await downloadVerified(source.uri, partial, dependency.sha256).catch((error: unknown) => {
     const hint = source.via === 'original' ? ' (set BP_DEPENDENCY_MIRROR, or a dependency-mapping binding under $SERVICE_BINDING_ROOT, to fetch it elsewhere)' : '';
-    throw new Error(`${error instanceof Error ? error.message : String(error)}${hint}`, { cause: error });
+    const shown = redactedError(error, source.uri);
+    throw new Error(`${shown instanceof Error ? shown.message : String(shown)}${hint}`, { cause: error });
   });
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.rename(partial, file);

@@ -3,6 +3,8 @@
 // precedence. buildpack.toml names the real (unreachable) GitHub URIs, so an
 // install only succeeds through the redirection under test.
 import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'smol-toml';
@@ -145,6 +147,33 @@ describe('dependency mirrors, mappings and the offline copy (built SEA)', () => 
     expect(result.exitCode, result.output).toBe(0);
     expect(result.stdout).toContain(`Warning: binding "untyped" (${path.join(ws.platform, 'bindings', 'untyped')}) has no "type" file, so it is ignored`);
     expect(result.stdout).toContain('Using mirror from BP_DEPENDENCY_MIRROR');
+  });
+
+  it('sends a mirror URI\'s credentials as basic auth and never shows the password', async () => {
+    const seen: (string | undefined)[] = [];
+    const body = await fs.readFile(archive.file);
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      if (req.headers.authorization !== `Basic ${Buffer.from('builder:s3cr:t').toString('base64')}`) res.writeHead(401).end();
+      else res.writeHead(200, { 'content-length': body.length }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const ok = await workspace('auth', { BP_DEPENDENCY_MIRROR: `http://builder:s3cr%3At@127.0.0.1:${port}/{originalHost}` });
+      const result = await runBuild(bp, ok);
+      expect(result.exitCode, result.output).toBe(0);
+      expect(result.output).not.toContain('s3cr');
+      expect(result.stdout).toContain(`Downloading http://builder:***@127.0.0.1:${port}/${mirrorPath(archive)}`);
+      const denied = await workspace('auth-denied', { BP_DEPENDENCY_MIRROR: `http://builder:wrong@127.0.0.1:${port}/{originalHost}` });
+      const failed = await runBuild(bp, denied);
+      expect(failed.exitCode).toBe(1);
+      expect(failed.stderr).toContain(`cannot download http://builder:***@127.0.0.1:${port}/${mirrorPath(archive)}: HTTP 401`);
+      expect(failed.output).not.toContain('wrong');
+      expect(seen.length).toBe(2);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it.each([

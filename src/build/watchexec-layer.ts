@@ -8,7 +8,7 @@ import { layerMetadata, renderLayerToml, type LayerTypes } from '../cnb/layer';
 import { readTomlIfExists, writeFileAtomic, type TomlTable } from '../cnb/toml-file';
 import { extractDependencyArchive } from '../archive/extract-dependency';
 import { DEFAULT_DOWNLOAD_OPTIONS, downloadVerified, type DownloadOptions } from '../dependency/download';
-import { redactCredentials, type Source } from '../dependency/redirect';
+import { redactCredentials, redactedError, type Source } from '../dependency/redirect';
 import { BuildpackError, describe } from '../errors';
 import { formatElapsed, type Logger } from '../log/logger';
 
@@ -74,6 +74,8 @@ export async function provideWatchexecLayer(input: {
     const { bytes } = await downloadVerified(uri, archive, dependency.sha256, {
       ...(input.download ?? DEFAULT_DOWNLOAD_OPTIONS),
       onRetry: (attempt, reason, waitMs) => log.subprocess(`Attempt ${attempt} failed (${reason}); retrying in ${formatElapsed(waitMs)}`),
+    }).catch((error: unknown) => {
+      throw redactedError(error, uri);
     });
     log.subprocess(`Verifying checksum: sha256:${dependency.sha256} matches (${bytes} bytes)`);
     await fs.mkdir(content);

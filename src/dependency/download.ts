@@ -139,12 +139,17 @@ async function fetchOnce(
   request: typeof import('undici').request,
   options: DownloadOptions,
 ): Promise<{ bytes: number; sha256: string }> {
-  const response = await request(url, {
+  // undici ignores credentials in the URL: send them as basic auth (a mirror may need them).
+  const target = new URL(url);
+  const auth = target.username || target.password ? `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')}` : undefined;
+  target.username = '';
+  target.password = '';
+  const response = await request(target, {
     method: 'GET',
     dispatcher,
     headersTimeout: options.headersTimeoutMs,
     bodyTimeout: options.bodyTimeoutMs,
-    headers: { 'user-agent': 'livereload-watchexec-buildpack' },
+    headers: { 'user-agent': 'livereload-watchexec-buildpack', ...(auth ? { authorization: auth } : {}) },
   });
   if (response.statusCode !== 200) {
     await response.body.dump();

@@ -12,6 +12,7 @@ import {
   mirrorsFromEnv,
   parseMirror,
   redactCredentials,
+  redactedError,
   redirection,
   schemeProblem,
 } from './redirect';
@@ -235,5 +236,21 @@ describe('redactCredentials', () => {
     ['not a uri', 'not a uri'],
   ])('%s -> %s', (uri, shown) => {
     expect(redactCredentials(uri)).toBe(shown);
+  });
+});
+
+describe('redactedError', () => {
+  it('hides the password of the URI wherever the message names it, keeping the kind', () => {
+    const uri = 'https://u:secret@m.example/w.tar.xz';
+    const error = redactedError(new BuildpackError('download', `cannot download ${uri} after 2 attempts: HTTP 503 (${uri})`), uri) as BuildpackError;
+    expect(error).toBeInstanceOf(BuildpackError);
+    expect(error.kind).toBe('download');
+    expect(error.message).toBe('cannot download https://u:***@m.example/w.tar.xz after 2 attempts: HTTP 503 (https://u:***@m.example/w.tar.xz)');
+  });
+
+  it('leaves other errors alone', () => {
+    const plain = new BuildpackError('download', 'cannot download https://m.example/w: HTTP 404');
+    expect(redactedError(plain, 'https://m.example/w')).toBe(plain);
+    expect(redactedError('text', 'https://u:p@m.example/w')).toBe('text');
   });
 });

@@ -244,3 +244,11 @@ export function redactCredentials(uri: string): string {
     return uri;
   }
 }
+
+/** An error whose message may hold `uri`, with the URI's password replaced by `***`. */
+export function redactedError(error: unknown, uri: string): unknown {
+  const shown = redactCredentials(uri);
+  if (shown === uri || !(error instanceof Error) || !error.message.includes(uri)) return error;
+  const message = error.message.split(uri).join(shown);
+  return error instanceof BuildpackError ? new BuildpackError(error.kind, message, { cause: error.cause }) : new Error(message);
+}
