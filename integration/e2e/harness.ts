@@ -195,6 +195,11 @@ export function httpGet(port: number, timeoutMs = 2000): Promise<string> {
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
       res.on('end', () => resolve(body));
+      // A connection closed mid-body (the app restarting while it answers) ends neither with 'end' nor 'error'.
+      res.on('error', reject);
+      res.on('close', () => {
+        if (!res.complete) reject(new Error('connection closed before the response was complete'));
+      });
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
