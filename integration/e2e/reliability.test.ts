@@ -127,6 +127,15 @@ describe('reliability of a reloadable container (python-faults on the base run i
   });
 
   describe('an app that crashes on start', () => {
+    it('a container whose app has crashed stops at once: nothing is left to wait for', async () => {
+      const c = await start({ CRASH_ON_START: '1' }, false);
+      for (let i = 0; i < 100 && !(await c.logs()).includes('python-faults: crashing on start'); i++) await sleep(100);
+      const { ms, exitCode } = await stop(c);
+      expect(ms).toBeLessThan(STOP_TIMEOUT_S * 1000);
+      expect(exitCode).not.toBe(137);
+    });
+
+
     it('leaves the container up with watchexec waiting, without spinning, until the next sync brings it back', async () => {
       const c = await start({ CRASH_ON_START: '1' }, false);
       const crashed = async () => (await c.logs()).split('\n').filter((l) => l === 'python-faults: crashing on start').length;
