@@ -215,6 +215,7 @@ describe('reliability of a reloadable container (python-faults on the base run i
           return r;
         }),
       );
+      await fs.rm(src, { recursive: true, force: true });
       for (const r of results) expect(r.exitCode, r.stderr).toBe(0);
       expect(Math.max(...spans.map((x) => x.start)), 'the 20 syncs overlapped').toBeLessThan(Math.min(...spans.map((x) => x.end)));
 
