@@ -12,6 +12,7 @@ import { execa } from 'execa';
 import {
   copyApp,
   createBuilder,
+  DEPS_MOUNT,
   field,
   freePort,
   packBuild,
@@ -380,14 +381,28 @@ async function main(): Promise<void> {
   // 6. Sizes.
   log('==> 6. sizes');
   {
-    const packages = path.join(REPO, 'build', 'packages');
-    if (existsSync(packages)) {
-      for (const file of (await fs.readdir(packages)).filter((f) => f.endsWith('.cnb')).sort()) {
-        rows.push({ section: '6. Sizes', name: file, p50: bytes((await fs.stat(path.join(packages, file))).size) });
-      }
-    } else {
-      notes.push('No .cnb packages were found in build/packages (run `npm run package` first), so their sizes are missing.');
+    // Online packages of the real buildpack.toml; the offline flavour of a copy whose only dependency is the locally
+    // built watchexec (the upstream archives cannot be fetched here).
+    const packages = await tempDir('bench-packages');
+    const packageScript = path.join(REPO, 'scripts', 'package.ts');
+    await execa('node', [path.join(REPO, 'scripts', 'run-ts.mjs'), packageScript, '--output', packages]);
+    const offlineBp = path.join(await tempDir('bench-offline-bp'), 'buildpack');
+    execFileSync('cp', ['-al', path.join(REPO, 'build', 'buildpack'), offlineBp]);
+    await fs.rm(path.join(offlineBp, 'buildpack.toml'));
+    await fs.copyFile(path.join(bp, 'buildpack.toml'), path.join(offlineBp, 'buildpack.toml'));
+    const archiveDir = path.dirname(p.WATCHEXEC_ARCHIVE);
+    const toml = await fs.readFile(path.join(offlineBp, 'buildpack.toml'), 'utf8');
+    await fs.writeFile(path.join(offlineBp, 'buildpack.toml'), toml.replace(`file://${DEPS_MOUNT}/`, `file://${archiveDir}/`));
+    await execa('node', [path.join(REPO, 'scripts', 'run-ts.mjs'), packageScript, '--offline', '--target', 'linux/amd64', '--buildpack', offlineBp, '--output', packages]);
+    for (const file of (await fs.readdir(packages)).filter((f) => f.endsWith('.cnb')).sort()) {
+      const note = file.includes('offline') ? ' (with the one local watchexec archive, 3 MB)' : '';
+      rows.push({ section: '6. Sizes', name: `${file}${note}`, p50: bytes((await fs.stat(path.join(packages, file))).size) });
     }
+    notes.push(
+      'The offline package is measured with the locally built watchexec as its only dependency: the upstream release ' +
+        'archives buildpack.toml lists cannot be fetched on this machine. A real offline package adds the three ' +
+        'upstream archives of its architecture (2.5.1, 2.5.0, 2.4.1) to the online size.',
+    );
     const du = await execa('docker', ['run', '--rm', '--network', 'none', '--entrypoint', '/cnb/lifecycle/launcher', 'lr-bench/python', '--', 'du', '-sb', '/layers/livereload_watchexec/watchexec', '/layers/livereload_watchexec/sync-helper']);
     for (const line of du.stdout.trim().split('\n')) {
       const [size, dir] = line.split('\t');
