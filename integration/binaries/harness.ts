@@ -44,18 +44,19 @@ export async function sha256(file: string): Promise<string> {
   return createHash('sha256').update(await fs.readFile(file)).digest('hex');
 }
 
-/** The repo's buildpack.toml with its dependencies replaced by test ones. */
-export async function makeBuildpack(dir: string, deps: { version: string; arch: string; uri: string; sha256: string }[], defaultVersion = '2.5.1'): Promise<string> {
-  const bpDir = path.join(dir, 'buildpack');
-  await fs.mkdir(path.join(bpDir, 'bin'), { recursive: true });
-  await fs.symlink(SEA, path.join(bpDir, 'bin', 'detect'));
-  await fs.symlink(SEA, path.join(bpDir, 'bin', 'build'));
+export interface TestDependency {
+  version: string;
+  arch: string;
+  uri: string;
+  sha256: string;
+}
+
+/** The repo's buildpack.toml text with its dependencies replaced by test ones. */
+export async function testBuildpackToml(deps: readonly TestDependency[], defaultVersion = '2.5.1'): Promise<string> {
   const original = await fs.readFile(path.join(REPO, 'buildpack.toml'), 'utf8');
-  const head = original.slice(0, original.indexOf('[[metadata.dependencies]]'));
-  const withDefault = head.replace(/watchexec = "[^"]*"/, `watchexec = "${defaultVersion}"`);
-  const entries = deps
-    .map(
-      (d) => `[[metadata.dependencies]]
+  const head = original.slice(0, original.indexOf('[[metadata.dependencies]]')).replace(/watchexec = "[^"]*"/, `watchexec = "${defaultVersion}"`);
+  const entries = deps.map(
+    (d) => `[[metadata.dependencies]]
   id = "watchexec"
   name = "watchexec"
   version = "${d.version}"
@@ -70,9 +71,17 @@ export async function makeBuildpack(dir: string, deps: { version: string; arch: 
   source-checksum = "sha256:${'0'.repeat(64)}"
   strip-components = 1
 `,
-    )
-    .join('\n');
-  await fs.writeFile(path.join(bpDir, 'buildpack.toml'), `${withDefault}${entries}`);
+  );
+  return `${head}${entries.join('\n')}`;
+}
+
+/** A buildpack dir: bin/detect and bin/build linked to the built executable, and a test buildpack.toml. */
+export async function makeBuildpack(dir: string, deps: readonly TestDependency[], defaultVersion = '2.5.1'): Promise<string> {
+  const bpDir = path.join(dir, 'buildpack');
+  await fs.mkdir(path.join(bpDir, 'bin'), { recursive: true });
+  await fs.symlink(SEA, path.join(bpDir, 'bin', 'detect'));
+  await fs.symlink(SEA, path.join(bpDir, 'bin', 'build'));
+  await fs.writeFile(path.join(bpDir, 'buildpack.toml'), await testBuildpackToml(deps, defaultVersion));
   return bpDir;
 }
 

@@ -6,16 +6,14 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { REPO, tempDir, type Provisioned } from './harness';
+import { testBuildpackToml, type TestDependency as HarnessDependency } from '../binaries/harness';
 
 export const RELEASES = 'https://github.com/watchexec/watchexec/releases/download';
 export const BUILDPACK_IN_IMAGE = '/cnb/buildpacks/livereload_watchexec/0.1.0';
 export const PROCFILE_BP = path.join(REPO, 'integration', 'buildpacks', 'procfile');
 
-export interface TestDependency {
-  version: string;
+export interface TestDependency extends HarnessDependency {
   arch: 'amd64' | 'arm64';
-  uri: string;
-  sha256: string;
 }
 
 /** The upstream-style URI of an archive: unreachable here, so only a redirection can fetch it. */
@@ -36,26 +34,9 @@ export function mirrorPath(uri: string): string {
 export async function stageBuildpack(deps: TestDependency[], defaultVersion = '2.5.1'): Promise<string> {
   const dir = path.join(await tempDir('staged'), 'buildpack');
   execFileSync('cp', ['-al', path.join(REPO, 'build', 'buildpack'), dir]);
-  const original = await fs.readFile(path.join(REPO, 'buildpack.toml'), 'utf8');
-  const head = original.slice(0, original.indexOf('[[metadata.dependencies]]')).replace(/watchexec = "[^"]*"/, `watchexec = "${defaultVersion}"`);
-  const entries = deps.map(
-    (d) => `[[metadata.dependencies]]
-  id = "watchexec"
-  name = "watchexec"
-  version = "${d.version}"
-  uri = "${d.uri}"
-  checksum = "sha256:${d.sha256}"
-  arch = "${d.arch}"
-  os = "linux"
-  purl = "pkg:generic/watchexec@${d.version}?arch=${d.arch}"
-  cpes = ["cpe:2.3:a:watchexec:watchexec:${d.version}:*:*:*:*:*:*:*"]
-  licenses = ["Apache-2.0"]
-  strip-components = 1
-`,
-  );
   // A hard link: replace the file, never write through it into build/buildpack.
   await fs.rm(path.join(dir, 'buildpack.toml'));
-  await fs.writeFile(path.join(dir, 'buildpack.toml'), `${head}${entries.join('\n')}`);
+  await fs.writeFile(path.join(dir, 'buildpack.toml'), await testBuildpackToml(deps, defaultVersion));
   return dir;
 }
 

@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { testBuildpackToml } from '../binaries/harness';
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
 const SEA = path.join(REPO, 'build', 'buildpack', 'bin', 'livereload');
@@ -58,26 +59,11 @@ export async function testBuildpack(p: Provisioned): Promise<string> {
   await fs.link(SEA, path.join(dir, 'bin', 'livereload'));
   await fs.symlink('livereload', path.join(dir, 'bin', 'detect'));
   await fs.symlink('livereload', path.join(dir, 'bin', 'build'));
-  const toml = await fs.readFile(path.join(REPO, 'buildpack.toml'), 'utf8');
-  const head = toml.slice(0, toml.indexOf('[[metadata.dependencies]]')).replace(/watchexec = "[^"]*"/, `watchexec = "${p.WATCHEXEC_VERSION}"`);
-  const v = p.WATCHEXEC_VERSION;
-  await fs.writeFile(
-    path.join(dir, 'buildpack.toml'),
-    `${head}[[metadata.dependencies]]
-  id = "watchexec"
-  name = "watchexec"
-  version = "${v}"
-  uri = "file://${DEPS_MOUNT}/${path.basename(p.WATCHEXEC_ARCHIVE)}"
-  checksum = "sha256:${p.WATCHEXEC_SHA256}"
-  arch = "amd64"
-  os = "linux"
-  purl = "pkg:generic/watchexec@${v}?arch=amd64"
-  cpes = ["cpe:2.3:a:watchexec:watchexec:${v}:*:*:*:*:*:*:*"]
-  licenses = ["Apache-2.0"]
-  source = "https://crates.io/api/v1/crates/watchexec-cli/${v}/download"
-  strip-components = 1
-`,
+  const toml = await testBuildpackToml(
+    [{ version: p.WATCHEXEC_VERSION, arch: 'amd64', uri: `file://${DEPS_MOUNT}/${path.basename(p.WATCHEXEC_ARCHIVE)}`, sha256: p.WATCHEXEC_SHA256 }],
+    p.WATCHEXEC_VERSION,
   );
+  await fs.writeFile(path.join(dir, 'buildpack.toml'), toml);
   return dir;
 }
 
