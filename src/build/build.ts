@@ -1,26 +1,25 @@
-// bin/build: read the plan, resolve a watchexec version, provide the layer,
-// and write reloadable process types into launch.toml.
+// bin/build: read the plan, resolve a watchexec version, provide the layers
+// (watchexec, the sync helper) with their SBOMs, and write reloadable process
+// types into launch.toml (launch-processes.ts).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseBuildpackPlan } from '../cnb/buildpack-plan';
 import { parseBuildpackToml, type BuildpackDescriptor } from '../cnb/buildpack-toml';
 import type { BuildContext } from '../cnb/context';
-import { renderLaunchToml, type Process } from '../cnb/launch';
-import { readToml, writeFileAtomic } from '../cnb/toml-file';
+import { readToml } from '../cnb/toml-file';
 import { DEFAULT_DOWNLOAD_OPTIONS, type DownloadOptions } from '../dependency/download';
 import { dependencyLocator } from '../dependency/locate';
 import { resolveDependency } from '../dependency/resolve';
 import { BuildpackError, describe } from '../errors';
 import { formatElapsed, type Logger } from '../log/logger';
 import { parseProcfile, type ProcfileProcess } from '../processes/procfile';
-import { checkReloadableTypes, reloadableProcesses } from '../processes/reloadable';
+import { checkReloadableTypes } from '../processes/reloadable';
 import { chooseProcesses } from '../processes/sources';
-import { formatDuration } from '../settings/parse';
 import { readSettings, type Settings } from '../settings/settings';
 import { embeddedManifest } from '../sbom/components';
 import { syncHelperLayerSbom, watchexecLayerSbom } from '../sbom/layers';
 import { writeLayerSboms } from '../sbom/write';
-import { watchexecArgs } from '../watchexec/args';
+import { writeLaunchProcesses } from './launch-processes';
 import { DEPENDENCY_NAME, mergeWatchexecEntries } from './plan-request';
 import { HELPER_LAYER, provideSyncHelperLayer } from './sync-helper-layer';
 import { LAYER_NAME, provideWatchexecLayer } from './watchexec-layer';
@@ -31,9 +30,6 @@ export interface BuildOptions {
   /** The executable copied into the sync-helper layer: this process's own binary. */
   executable?: string;
 }
-
-/** The sync commands Tilt and Skaffold exec, as process types so exec finds them without a shell. */
-const SYNC_COMMANDS = ['tar', 'rm'] as const;
 
 export async function build(ctx: BuildContext, log: Logger, options: BuildOptions = {}): Promise<void> {
   const now = options.now ?? Date.now;
@@ -100,34 +96,18 @@ export async function build(ctx: BuildContext, log: Logger, options: BuildOption
       const sbom = syncHelperLayerSbom(descriptor, path.join(ctx.layersDir, HELPER_LAYER), helper, embeddedManifest());
       log.debug(`Wrote the layer SBOM: ${(await writeLayerSboms(ctx.layersDir, HELPER_LAYER, sbom)).join(', ')}`);
     }
-    const watchexec = [layer.binary, ...watchexecArgs(dependency.version, watchOptions(settings, ctx.appDir))];
-    const gate = helper
-      ? [helper, 'gate', '--settle', formatDuration(settings.debounceMs + SETTLE_MARGIN_MS), '--follow-up', formatDuration(settings.syncWindowMs), '--']
-      : [];
-    const processes = reloadableProcesses(chosen.processes, watchexec, gate);
-    if (helper) processes.push(...syncProcesses(helper, processes, log));
-    await writeFileAtomic(path.join(ctx.layersDir, 'launch.toml'), renderLaunchToml(processes));
-    logProcesses(log, processes, chosen.source);
-    for (const { type, features } of chosen.needShell) {
-      log.subprocess(`Note: "${type}" uses ${features.join(', ')}, so it runs under sh -c: the run image needs a shell for it`);
-    }
+    await writeLaunchProcesses({
+      layersDir: ctx.layersDir,
+      appDir: ctx.appDir,
+      chosen,
+      settings,
+      watchexec: { binary: layer.binary, version: dependency.version },
+      helper,
+      log,
+    });
   }
   log.break();
   log.process(`Completed in ${formatElapsed(now() - started)}`);
-}
-
-// After a sync command ends, watchexec still needs its debounce period (plus
-// event delivery) to dispatch the last events; the gate waits that long.
-const SETTLE_MARGIN_MS = 50;
-
-function syncProcesses(helper: string, existing: readonly Process[], log: Logger): Process[] {
-  return SYNC_COMMANDS.flatMap((type): Process[] => {
-    if (existing.some((p) => p.type === type)) {
-      log.subprocess(`Warning: the app declares a "${type}" process, so syncs by Tilt or Skaffold will run it instead of the sync helper`);
-      return [];
-    }
-    return [{ type, command: [helper, type], args: [], default: false }];
-  });
 }
 
 /** BP_DEPENDENCY_TIMEOUT bounds every wait on the server; BP_DEPENDENCY_RETRIES adds attempts. */
@@ -141,36 +121,6 @@ function downloadOptions(settings: Settings): DownloadOptions {
     bodyTimeoutMs: timeout,
     timeoutSetting: 'BP_DEPENDENCY_TIMEOUT',
   };
-}
-
-function watchOptions(settings: Settings, appDir: string) {
-  return {
-    watch: settings.watch,
-    ignore: settings.ignore,
-    stopSignal: settings.stopSignal,
-    stopTimeoutMs: settings.stopTimeoutMs,
-    debounceMs: settings.debounceMs,
-    pollMs: settings.pollMs,
-    vcsIgnore: settings.vcsIgnore,
-    projectOrigin: appDir,
-  };
-}
-
-function logProcesses(log: Logger, processes: readonly Process[], source: string): void {
-  log.process(`Assigning launch processes (from ${source}):`);
-  const width = Math.max(...processes.map((p) => label(p).length));
-  for (const p of processes) {
-    const argv = [...p.command, ...p.args].map(quoteForLog).join(' ');
-    log.subprocess(`${`${label(p)}:`.padEnd(width + 1)} ${argv}`);
-  }
-}
-
-function label(p: Process): string {
-  return p.default ? `${p.type} (default)` : p.type;
-}
-
-function quoteForLog(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 async function readDescriptor(buildpackDir: string): Promise<BuildpackDescriptor> {
