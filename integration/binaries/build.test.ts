@@ -84,6 +84,8 @@ describe('bin/build (built SEA, run as the lifecycle runs it)', () => {
     expect(reload.slice(reload.indexOf('--'))).toEqual([
       '--', helper, 'gate', '--settle', '100ms', '--follow-up', '300ms', '--', 'python3', 'server.py', '--port', '8080',
     ]);
+    // The helper's temp files never count as changes; the renamed targets do.
+    expect(reload[reload.indexOf('**/.*.lrsync-*') - 1]).toBe('--ignore');
     expect(launch.processes[2]!.command).toEqual([helper, 'tar']);
     expect(launch.processes[3]!.command).toEqual([helper, 'rm']);
     expect((await fs.stat(helper)).size).toBe((await fs.stat(SEA)).size);
@@ -241,6 +243,7 @@ describe('bin/build (built SEA, run as the lifecycle runs it)', () => {
     expect(launch.processes.map((p) => p.type)).toEqual(['reload-web', 'web']);
     const reload = launch.processes[0]!.command as string[];
     expect(reload.slice(reload.indexOf('--'))).toEqual(['--', 'python3', 'server.py', '--port', '8080']);
+    expect(reload).not.toContain('**/.*.lrsync-*');
     expect(existsSync(path.join(ws.layers, 'sync-helper'))).toBe(false);
   });
 

@@ -1,5 +1,7 @@
 // The interpreted sample app on the base run image (shell, tar, coreutils):
 // built by the real pack and lifecycle, run by Docker, changed while it runs.
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +25,7 @@ import { skaffoldSync, tiltSync } from './sync';
 
 const IMAGE = 'lr-e2e/python-web';
 const IMAGE_OFF = 'lr-e2e/python-web-off';
+const IMAGE_VCS = 'lr-e2e/python-web-vcs-ignore';
 const PROCFILE_BP = path.join(REPO, 'integration', 'buildpacks', 'procfile');
 
 describe('python-web on the base run image', () => {
@@ -47,6 +50,9 @@ describe('python-web on the base run image', () => {
     p = provisioned();
     bp = await testBuildpack(p);
     app = await copyApp('python-web');
+    // A git checkout that ignores VERSION, as synced build outputs usually are: changes to it must still reload.
+    execFileSync('git', ['init', '-q', app]);
+    await fs.writeFile(path.join(app, '.gitignore'), 'VERSION\n');
     const build = await packBuild(p, { image: IMAGE, app, buildpacks: [PROCFILE_BP, bp], env: { BP_LIVE_RELOAD_ENABLED: 'true' } });
     firstLog = build.log;
     expect(build.exitCode, build.log).toBe(0);
@@ -56,6 +62,7 @@ describe('python-web on the base run image', () => {
     for (const c of containers) await c.remove();
     await removeImage(IMAGE);
     await removeImage(IMAGE_OFF);
+    await removeImage(IMAGE_VCS);
   });
 
   it('logs the version chosen and the processes written', () => {
@@ -76,8 +83,10 @@ describe('python-web on the base run image', () => {
     expect(ours?.layers?.watchexec?.data).toMatchObject({ version: p.WATCHEXEC_VERSION, checksum: `sha256:${p.WATCHEXEC_SHA256}` });
   });
 
-  it('restarts the app after a Skaffold-style sync', async () => {
+  it('restarts the app after a Skaffold-style sync, though .gitignore lists the synced file', async () => {
     const c = await start();
+    expect((await c.exec(['cat', '/workspace/.gitignore'])).stdout).toBe('VERSION');
+    expect((await c.exec(['test', '-d', '/workspace/.git'])).exitCode).toBe(0);
     const before = await waitForResponse(c.port, (body) => field(body, 'version') === 'v1');
     const sync = await skaffoldSync(c, { VERSION: 'v2\n' });
     expect(sync.exitCode, sync.stderr).toBe(0);
@@ -98,6 +107,27 @@ describe('python-web on the base run image', () => {
     // Let any late restart show up before counting: one start plus one per sync.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await starts(c)).toBe(3);
+  });
+
+  it('ignores what .gitignore (with BP_LIVE_RELOAD_VCS_IGNORE=true) and BP_LIVE_RELOAD_IGNORE exclude, synced files included', async () => {
+    const build = await packBuild(p, {
+      image: IMAGE_VCS,
+      app,
+      buildpacks: [PROCFILE_BP, bp],
+      env: { BP_LIVE_RELOAD_ENABLED: 'true', BP_LIVE_RELOAD_VCS_IGNORE: 'true', BP_LIVE_RELOAD_IGNORE: '*.log' },
+    });
+    expect(build.exitCode, build.log).toBe(0);
+    const c = await startContainer(IMAGE_VCS);
+    containers.push(c);
+    await waitForResponse(c.port, (body) => field(body, 'version') === 'v1');
+    expect((await skaffoldSync(c, { VERSION: 'v2\n', 'notes.txt': 'tracked\n' })).exitCode).toBe(0);
+    // notes.txt is not ignored: its change restarts the app, which then reads the new VERSION too.
+    await waitForResponse(c.port, (body) => field(body, 'version') === 'v2', 15_000);
+    expect((await skaffoldSync(c, { VERSION: 'v3\n' })).exitCode).toBe(0);
+    expect((await skaffoldSync(c, { 'debug.log': 'noise\n' })).exitCode).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(field((await waitForResponse(c.port, () => true)).body, 'version')).toBe('v2');
+    expect(await starts(c)).toBe(2);
   });
 
   it('runs the plain web process without watchexec', async () => {

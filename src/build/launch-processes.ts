@@ -9,6 +9,7 @@ import { reloadableProcesses } from '../processes/reloadable';
 import type { ChosenProcesses } from '../processes/sources';
 import { formatDuration } from '../settings/parse';
 import type { Settings } from '../settings/settings';
+import { TEMP_MARKER } from '../sync/temp-files';
 import { watchexecArgs, type WatchOptions } from '../watchexec/args';
 
 /** The sync commands Tilt and Skaffold exec, as process types so exec finds them without a shell. */
@@ -29,7 +30,7 @@ export async function writeLaunchProcesses(input: {
   log: Logger;
 }): Promise<void> {
   const { settings, helper, log } = input;
-  const watchexec = [input.watchexec.binary, ...watchexecArgs(input.watchexec.version, watchOptions(settings, input.appDir))];
+  const watchexec = [input.watchexec.binary, ...watchexecArgs(input.watchexec.version, watchOptions(settings, input.appDir, helper !== undefined))];
   const gate = helper
     ? [helper, 'gate', '--settle', formatDuration(settings.debounceMs + SETTLE_MARGIN_MS), '--follow-up', formatDuration(settings.syncWindowMs), '--']
     : [];
@@ -52,10 +53,17 @@ function syncProcesses(helper: string, existing: readonly Process[], log: Logger
   });
 }
 
-function watchOptions(settings: Settings, appDir: string): WatchOptions {
+/**
+ * The helper writes `.<name>.lrsync-<random>` beside each target and renames it into place. Those temp names must
+ * not count as changes: if they did, a synced file that BP_LIVE_RELOAD_IGNORE or .gitignore excludes would still
+ * restart the app through its temp file. The rename still reports the target's own name, which the rules then judge.
+ */
+export const HELPER_TEMP_GLOB = `**/.*${TEMP_MARKER}*`;
+
+function watchOptions(settings: Settings, appDir: string, withHelper: boolean): WatchOptions {
   return {
     watch: settings.watch,
-    ignore: settings.ignore,
+    ignore: withHelper ? [...settings.ignore, HELPER_TEMP_GLOB] : settings.ignore,
     stopSignal: settings.stopSignal,
     stopTimeoutMs: settings.stopTimeoutMs,
     debounceMs: settings.debounceMs,
