@@ -12,6 +12,8 @@ export interface GateArgs {
   command: string[];
 }
 
+const INHERITED_IGNORED = ['SIGPIPE', 'SIGXFSZ'] as const;
+
 export const DEFAULT_WINDOWS: Windows = { settleMs: 100, followUpMs: 300 };
 
 const USAGE = 'usage: livereload gate [--state-dir DIR] [--settle T] [--follow-up T] -- COMMAND [ARGS...]';
@@ -69,6 +71,10 @@ export async function runGate(args: readonly string[], stderr: NodeJS.WritableSt
     stderr.write('livereload gate: this Node has no process.execve\n');
     return 1;
   }
+  // Node ignores SIGPIPE and SIGXFSZ, and ignored signals stay ignored across execve: the app would inherit that
+  // (a pipeline in `sh -c` would then see EPIPE errors instead of ending quietly). Caught signals are reset to their
+  // defaults by execve, so catching them here hands the app the dispositions watchexec gave us.
+  for (const signal of INHERITED_IGNORED) process.on(signal, () => {});
   process.execve(program, parsed.command, process.env as Record<string, string>);
   return 1; // not reached: execve replaced this process or threw
 }
