@@ -92,8 +92,8 @@ function missedGoals(report: Report): string[] {
               `here; only a native helper would close this gap.`
           : `- **${r.name}: ${r.goal}** (${r.extra}). Beside the start-up (${startUp}), the helper writes every file ` +
               `beside its target and renames it into place, one more directory operation per file than GNU tar, so ` +
-              `that no reader ever sees a partial file. This row also varies most between runs on this shared machine ` +
-              `(1.28x in a quieter run); the min column shows the spread.`,
+              `that no reader ever sees a partial file. This row varies the most between runs on this shared machine (from ` +
+              `about 1.3x to 2x while this was written); compare the min columns too.`,
       );
     } else if (r.name.startsWith('pack build')) {
       const cold = r.name.includes('cold');
