@@ -133,9 +133,7 @@ async function sea(target, bundleFile, hostNode) {
   const temp = `${binary}.tmp`;
   await fs.copyFile(await nodeBinary(target), temp);
   await fs.chmod(temp, 0o755);
-  if (!hasCommand(target.strip)) {
-    throw new Error(`${target.strip} is missing: install binutils${target.arch === 'arm64' ? '-aarch64-linux-gnu' : ''} (scripts/provision/docker.sh does)`);
-  }
+  ensureStrip(target);
   // Strip BEFORE injecting: stripping afterwards corrupts the embedded blob.
   run(target.strip, [temp]);
   await inject(temp, 'NODE_SEA_BLOB', await fs.readFile(blob), { sentinelFuse: SEA_FUSE });
@@ -143,6 +141,21 @@ async function sea(target, bundleFile, hostNode) {
   await fs.rm(blob);
   await fs.writeFile(stampFile, stamp);
   return binary;
+}
+
+/** A fresh machine may lack the cross strip: install it (Debian packages) rather than fail. */
+function ensureStrip(target) {
+  if (hasCommand(target.strip)) return;
+  log(`${target.strip} is missing; installing the build tools`);
+  try {
+    run('bash', [path.join(root, 'scripts/provision/build-tools.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch {
+    // its own message says why
+  }
+  if (!hasCommand(target.strip)) {
+    const pkg = target.arch === 'arm64' ? 'binutils-aarch64-linux-gnu' : 'binutils';
+    throw new Error(`${target.strip} is missing and could not be installed: install the Debian package ${pkg}`);
+  }
 }
 
 /** bin/detect and bin/build are symlinks to the one executable. */

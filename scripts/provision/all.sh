@@ -2,6 +2,7 @@
 # Provisions everything the integration tests need, in order, and writes
 # .cache/provision.env (shell `export` lines). Idempotent: a second run with
 # everything cached takes seconds. Each step is also runnable on its own.
+#   build-tools strip for amd64 and arm64 (binutils, binutils-aarch64-linux-gnu)
 #   docker     Debian packages (docker.io, debootstrap, qemu, arm64 cross libs, ...) + dockerd
 #   lifecycle  CNB lifecycle v0.21.x tgz          (.cache/lifecycle/)
 #   pack       pack v0.40.x CLI                   (.cache/bin/pack, .cache/pack-home/)
@@ -12,7 +13,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-STEPS=(docker lifecycle pack watchexec images builder apps)
+STEPS=(build-tools docker lifecycle pack watchexec images builder apps)
 
 # One provisioning at a time per cache (e.g. two test runs starting together).
 exec 9>"$CACHE/.provision.lock"

@@ -6,28 +6,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 step_start "docker: packages and daemon"
 
-PKGS=(docker.io debootstrap xz-utils qemu-user-static binutils-aarch64-linux-gnu
+PKGS=(docker.io debootstrap xz-utils qemu-user-static
       libc6-arm64-cross libstdc++6-arm64-cross curl)
 
-missing=()
-for p in "${PKGS[@]}"; do
-  if [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]]; then
-    missing+=("$p")
-  fi
-done
-if ! command -v dockerd >/dev/null 2>&1; then
-  [[ " ${missing[*]-} " == *" docker.io "* ]] || missing+=(docker.io)
-fi
-
-if ((${#missing[@]})); then
-  info "installing: ${missing[*]}"
-  [[ $(id -u) == 0 ]] || die "apt-get needs root (missing packages: ${missing[*]})"
-  apt-get update -qq || warn "apt-get update reported errors (some sources unreachable?); continuing"
-  apt-get install -y -qq "${missing[@]}" >"$CACHE/apt-install.log" 2>&1 \
-    || { tail -20 "$CACHE/apt-install.log" >&2; die "apt-get install ${missing[*]} failed (log: $CACHE/apt-install.log)"; }
-else
-  info "packages already installed"
-fi
+ensure_debian_packages "${PKGS[@]}"
 
 command -v docker >/dev/null 2>&1 || die "no docker client on PATH after installing docker.io"
 

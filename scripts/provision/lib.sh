@@ -78,6 +78,25 @@ env_fragment() {
   done | write_if_changed "$ENV_FRAGMENTS/$name.env" || true
 }
 
+# ensure_debian_packages PKG...: apt-get install the ones not installed yet (needs root).
+ensure_debian_packages() {
+  local p missing=()
+  for p in "$@"; do
+    if [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]]; then
+      missing+=("$p")
+    fi
+  done
+  if ((${#missing[@]} == 0)); then
+    info "packages already installed"
+    return 0
+  fi
+  info "installing: ${missing[*]}"
+  [[ $(id -u) == 0 ]] || die "apt-get needs root (missing packages: ${missing[*]})"
+  apt-get update -qq || warn "apt-get update reported errors (some sources unreachable?); continuing"
+  apt-get install -y -qq "${missing[@]}" >"$CACHE/apt-install.log" 2>&1 \
+    || { tail -20 "$CACHE/apt-install.log" >&2; die "apt-get install ${missing[*]} failed (log: $CACHE/apt-install.log)"; }
+}
+
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 image_label() { docker image inspect -f "{{index .Config.Labels \"$2\"}}" "$1" 2>/dev/null || true; }
 image_id() { docker image inspect -f '{{.Id}}' "$1"; }
