@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // runs it. e2e: real pack, lifecycle and Docker (slow; one file at a time).
 export default defineConfig({
   test: {
+    globalSetup: ['integration/test-tmp.ts'],
     projects: [
       { test: { name: 'unit', include: ['src/**/*.test.ts', 'examples/**/*.test.ts', 'integration/bench/**/*.test.ts'] } },
       { test: { name: 'binaries', include: ['integration/binaries/**/*.test.ts'], testTimeout: 60_000 } },
