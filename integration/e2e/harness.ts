@@ -149,9 +149,13 @@ export interface Container {
   remove(): Promise<void>;
 }
 
-export async function startContainer(image: string, options: { entrypoint?: string; env?: Record<string, string>; args?: string[] } = {}): Promise<Container> {
+export async function startContainer(
+  image: string,
+  options: { entrypoint?: string; env?: Record<string, string>; args?: string[]; /** docker run --init */ init?: boolean } = {},
+): Promise<Container> {
   const port = await freePort();
   const args = ['run', '-d', '--network', 'host', '-e', `PORT=${port}`];
+  if (options.init) args.push('--init');
   for (const [k, v] of Object.entries(options.env ?? {})) args.push('-e', `${k}=${v}`);
   if (options.entrypoint) args.push('--entrypoint', options.entrypoint);
   args.push(image, ...(options.args ?? []));

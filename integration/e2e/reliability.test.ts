@@ -20,9 +20,11 @@ import {
 } from './harness';
 import { generate } from '../binaries/sync-harness';
 import { skaffoldSync } from './sync';
+import { PID1_GRACE_MS } from '../../src/watchexec/pid1';
 
 const IMAGE = 'lr-e2e/reliability';
-const STOP_TIMEOUT_S = 2;
+/** Long enough that a prompt stop on a busy machine never comes near it; short enough to keep the test quick. */
+const STOP_TIMEOUT_S = 4;
 /** docker stop's own grace period: far above the app's stop timeout, so a kill by docker would show. */
 const DOCKER_STOP_S = 30;
 
@@ -30,9 +32,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('reliability of a reloadable container (python-faults on the base run image)', () => {
   const containers: Container[] = [];
+  let buildLog = '';
 
-  async function start(env: Record<string, string> = {}, ready = true): Promise<Container> {
-    const c = await startContainer(IMAGE, { env });
+  async function start(env: Record<string, string> = {}, ready = true, init = false): Promise<Container> {
+    const c = await startContainer(IMAGE, { env, init });
     containers.push(c);
     if (ready) await waitForResponse(c.port, (body) => field(body, 'version') === 'v1');
     return c;
@@ -97,6 +100,7 @@ describe('reliability of a reloadable container (python-faults on the base run i
     });
     expect(build.exitCode, build.log).toBe(0);
     expect(build.log).toContain(`--stop-timeout ${STOP_TIMEOUT_S}s`);
+    buildLog = build.log;
   });
 
   afterAll(async () => {
@@ -115,14 +119,26 @@ describe('reliability of a reloadable container (python-faults on the base run i
       expect(exitCode).not.toBe(137); // not killed by docker
     });
 
-    it('an app that ignores SIGTERM is killed after BP_LIVE_RELOAD_STOP_TIMEOUT, long before docker would', async () => {
-      const c = await start({ IGNORE_SIGTERM: '1' });
+    it('an app that ignores SIGTERM is killed after BP_LIVE_RELOAD_STOP_TIMEOUT when the container has an init, long before docker would', async () => {
+      const c = await start({ IGNORE_SIGTERM: '1' }, true, true);
       const { ms } = await stop(c);
-      console.log(`docker stop of an app ignoring SIGTERM: ${Math.round(ms)} ms (stop timeout ${STOP_TIMEOUT_S}s, docker's ${DOCKER_STOP_S}s)`);
-      const logs = await c.logs();
-      expect(logs).toContain('python-faults: got signal 15, ignoring it');
+      console.log(`docker stop (--init) of an app ignoring SIGTERM: ${Math.round(ms)} ms (stop timeout ${STOP_TIMEOUT_S}s, docker's ${DOCKER_STOP_S}s)`);
+      expect(await c.logs()).toContain('python-faults: got signal 15, ignoring it');
       expect(ms).toBeGreaterThanOrEqual(STOP_TIMEOUT_S * 1000);
       expect(ms).toBeLessThan((DOCKER_STOP_S * 1000) / 3);
+    });
+
+    it('as PID 1, watchexec kills an app ignoring SIGTERM after its fixed 2s grace, before the longer stop timeout (documented)', async () => {
+      const c = await start({ IGNORE_SIGTERM: '1' });
+      const { ms } = await stop(c);
+      console.log(`docker stop (watchexec as PID 1) of an app ignoring SIGTERM: ${Math.round(ms)} ms (stop timeout ${STOP_TIMEOUT_S}s)`);
+      expect(await c.logs()).toContain('python-faults: got signal 15, ignoring it');
+      expect(ms).toBeGreaterThanOrEqual(PID1_GRACE_MS);
+      expect(ms).toBeLessThan(STOP_TIMEOUT_S * 1000);
+    });
+
+    it('says so in the build log', () => {
+      expect(buildLog).toContain('watchexec runs as PID 1, watchexec kills the app after 2s');
     });
   });
 

@@ -11,6 +11,7 @@ import { formatDuration } from '../settings/parse';
 import type { Settings } from '../settings/settings';
 import { TEMP_MARKER } from '../sync/temp-files';
 import { watchexecArgs, type WatchOptions } from '../watchexec/args';
+import { pid1GraceNote } from '../watchexec/pid1';
 
 /** The sync commands Tilt and Skaffold exec, as process types so exec finds them without a shell. */
 const SYNC_COMMANDS = ['tar', 'rm'] as const;
@@ -41,6 +42,8 @@ export async function writeLaunchProcesses(input: {
   for (const { type, features } of input.chosen.needShell) {
     log.subprocess(`Note: "${type}" uses ${features.join(', ')}, so it runs under sh -c: the run image needs a shell for it`);
   }
+  const stopNote = pid1GraceNote(settings.stopTimeoutMs);
+  if (stopNote) log.subprocess(stopNote);
 }
 
 function syncProcesses(helper: string, existing: readonly Process[], log: Logger): Process[] {
