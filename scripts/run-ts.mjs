@@ -1,5 +1,8 @@
 // Runs a TypeScript entry point (the demo, the benchmarks) on the machine's
 // Node: esbuild bundles it with node_modules left external, then we import it.
+import { rmSync } from 'node:fs';
+import { chmod, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -25,4 +28,10 @@ await build({
   define: { 'import.meta.dirname': JSON.stringify(path.dirname(path.resolve(entry))) },
 });
 process.argv.splice(1, 2, outfile);
+// Like the test runs (integration/test-tmp.ts): temporary files go in one directory, removed at the end.
+const tmp = await mkdtemp(path.join(os.tmpdir(), 'livereload-run-'));
+await chmod(tmp, 0o1777);
+process.env.TMPDIR = tmp;
+// On exit, not after the import: entry points may go on working after their module has been evaluated.
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 await import(pathToFileURL(outfile).href);

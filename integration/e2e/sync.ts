@@ -9,13 +9,18 @@ import { tempDir } from './harness';
 /** Local files to sync: path relative to the app dir -> content. */
 export type Changes = Record<string, string | Buffer>;
 
-async function stage(changes: Changes): Promise<string> {
+/** The stream `tool` would send for `changes`, made from files staged in a temporary directory that is then removed. */
+async function streamOf(tool: 'skaffold' | 'tilt', changes: Changes, dest: string): Promise<Buffer> {
   const dir = await tempDir('sync-src');
-  for (const [name, content] of Object.entries(changes)) {
-    await fs.mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await fs.writeFile(path.join(dir, name), content, { mode: 0o644 });
+  try {
+    for (const [name, content] of Object.entries(changes)) {
+      await fs.mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+      await fs.writeFile(path.join(dir, name), content, { mode: 0o644 });
+    }
+    return await generate([tool, '-src', dir, '-dest', dest, ...Object.keys(changes)]);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
   }
-  return dir;
 }
 
 export interface SyncResult {
@@ -25,12 +30,15 @@ export interface SyncResult {
 
 /** Skaffold: `tar xmf - -C / --no-same-owner` (copies first), then `rm -rf -- <dsts>`. */
 export async function skaffoldSync(c: Container, changes: Changes, deletes: string[] = [], dest = '/workspace'): Promise<SyncResult> {
-  return skaffoldSyncFiles(c, await stage(changes), Object.keys(changes), deletes, dest);
+  return skaffoldSyncStream(c, await streamOf('skaffold', changes, dest), deletes, dest);
 }
 
 /** Like skaffoldSync, for files that already exist in `src` (e.g. a freshly built binary). */
 export async function skaffoldSyncFiles(c: Container, src: string, files: string[], deletes: string[] = [], dest = '/workspace'): Promise<SyncResult> {
-  const stream = await generate(['skaffold', '-src', src, '-dest', dest, ...files]);
+  return skaffoldSyncStream(c, await generate(['skaffold', '-src', src, '-dest', dest, ...files]), deletes, dest);
+}
+
+async function skaffoldSyncStream(c: Container, stream: Buffer, deletes: string[], dest: string): Promise<SyncResult> {
   const copy = await c.exec(['tar', 'xmf', '-', '-C', '/', '--no-same-owner'], { input: stream });
   if (copy.exitCode !== 0 || deletes.length === 0) return copy;
   return c.exec(['rm', '-rf', '--', ...deletes.map((d) => path.posix.join(dest, d))]);
@@ -43,7 +51,5 @@ export async function tiltSync(c: Container, changes: Changes, deletes: string[]
     if (rm.exitCode !== 0) return rm;
   }
   if (Object.keys(changes).length === 0) return { exitCode: 0, stderr: '' };
-  const src = await stage(changes);
-  const stream = await generate(['tilt', '-src', src, '-dest', dest, ...Object.keys(changes)]);
-  return c.exec(['tar', '-C', '/', '-x', '-f', '-'], { input: stream });
+  return c.exec(['tar', '-C', '/', '-x', '-f', '-'], { input: await streamOf('tilt', changes, dest) });
 }
