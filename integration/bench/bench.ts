@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   const bp = await testBuildpack(p);
   const rows: Row[] = [];
   const notes: string[] = [];
-  let startUp: Report['startUp'] = { execP50: NaN, helperIdleP50: NaN };
+  let startUp!: Report['startUp']; // set by section 4
   const started = performance.now();
   log(`==> trials per measurement: ${TRIALS}${QUICK ? ' (quick)' : ''}`);
 
@@ -225,6 +225,7 @@ async function main(): Promise<void> {
   // 4. Sync helper throughput vs GNU tar, both through docker exec in the base image.
   log('==> 4. sync helper vs GNU tar');
   {
+    const SECTION_4 = '4. Sync helper vs GNU tar (docker exec -i C tar xmf - -C / --no-same-owner)';
     const c = await startContainer('lr-bench/python', { entrypoint: 'web' });
     const payloads: [string, string, string[]][] = [];
     const one = await tempDir('tp-one');
@@ -261,7 +262,7 @@ async function main(): Promise<void> {
       const o = summarize(ours);
       const g = summarize(gnu);
       rows.push({
-        section: '4. Sync helper vs GNU tar (docker exec -i C tar xmf - -C / --no-same-owner)',
+        section: SECTION_4,
         name: label,
         p50: `${ms(o.p50)} vs ${ms(g.p50)}`,
         min: `${ms(o.min)} vs ${ms(g.min)}`,
@@ -282,7 +283,7 @@ async function main(): Promise<void> {
     const helperIdle = await idle([SYNC_HELPER]);
     startUp = { execP50: execFloor.p50, helperIdleP50: helperIdle.p50 };
     for (const [name, x] of [['docker exec of /bin/true (the floor of any sync)', execFloor], ['docker exec of the helper doing nothing (Node start-up)', helperIdle]] as const) {
-      rows.push({ section: '4. Sync helper vs GNU tar (docker exec -i C tar xmf - -C / --no-same-owner)', name, p50: ms(x.p50), p90: ms(x.p90), min: ms(x.min), max: ms(x.max) });
+      rows.push({ section: SECTION_4, name, p50: ms(x.p50), p90: ms(x.p90), min: ms(x.min), max: ms(x.max) });
     }
     await c.remove();
   }

@@ -34,7 +34,8 @@ describe('reliability of a reloadable container (python-faults on the base run i
   const containers: Container[] = [];
   let buildLog = '';
 
-  async function start(env: Record<string, string> = {}, ready = true, init = false): Promise<Container> {
+  /** Runs the image; `ready: false` for an app that never answers, `init` for `docker run --init`. */
+  async function start(env: Record<string, string> = {}, { ready = true, init = false } = {}): Promise<Container> {
     const c = await startContainer(IMAGE, { env, init });
     containers.push(c);
     if (ready) await waitForResponse(c.port, (body) => field(body, 'version') === 'v1');
@@ -120,7 +121,7 @@ describe('reliability of a reloadable container (python-faults on the base run i
     });
 
     it('an app that ignores SIGTERM is killed after BP_LIVE_RELOAD_STOP_TIMEOUT when the container has an init, long before docker would', async () => {
-      const c = await start({ IGNORE_SIGTERM: '1' }, true, true);
+      const c = await start({ IGNORE_SIGTERM: '1' }, { init: true });
       const { ms } = await stop(c);
       console.log(`docker stop (--init) of an app ignoring SIGTERM: ${Math.round(ms)} ms (stop timeout ${STOP_TIMEOUT_S}s, docker's ${DOCKER_STOP_S}s)`);
       expect(await c.logs()).toContain('python-faults: got signal 15, ignoring it');
@@ -144,7 +145,7 @@ describe('reliability of a reloadable container (python-faults on the base run i
 
   describe('an app that crashes on start', () => {
     it('a container whose app has crashed stops at once: nothing is left to wait for', async () => {
-      const c = await start({ CRASH_ON_START: '1' }, false);
+      const c = await start({ CRASH_ON_START: '1' }, { ready: false });
       for (let i = 0; i < 100 && !(await c.logs()).includes('python-faults: crashing on start'); i++) await sleep(100);
       const { ms, exitCode } = await stop(c);
       expect(ms).toBeLessThan(STOP_TIMEOUT_S * 1000);
@@ -153,7 +154,7 @@ describe('reliability of a reloadable container (python-faults on the base run i
 
 
     it('leaves the container up with watchexec waiting, without spinning, until the next sync brings it back', async () => {
-      const c = await start({ CRASH_ON_START: '1' }, false);
+      const c = await start({ CRASH_ON_START: '1' }, { ready: false });
       const crashed = async () => (await c.logs()).split('\n').filter((l) => l === 'python-faults: crashing on start').length;
       for (let i = 0; i < 100 && (await crashed()) === 0; i++) await sleep(100);
       expect(await crashed()).toBe(1);
